@@ -1,0 +1,66 @@
+# favorite-products: build, test and run.   `make` (or `make help`) lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+MVN       ?= mvn
+MVN_FLAGS ?= -B -ntp
+COMPOSE   ?= docker compose -f docker/docker-compose.yml
+
+APP_JAR   := target/favorite-products.jar
+FAKE_JAR  := fake-products/target/fake-products.jar
+# Rebuild a jar only when its sources or pom changed. The root build also depends on the
+# fake-products sources: the root pom compiles them into its test classpath.
+APP_SRC   := $(shell find src -type f 2>/dev/null)
+FAKE_SRC  := $(shell find fake-products/src -type f 2>/dev/null)
+
+.PHONY: help build test run services services-start up down logs bench clean distclean
+
+help: ## list the targets
+	@echo "favorite-products — make targets:"
+	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]*):.*## /\1\t/' | \
+	  awk -F'\t' '{ printf "  make %-15s %s\n", $$1, $$2 }'
+	@echo
+	@echo "Environment overrides the config, e.g.: API_TOKEN=secret HTTP_PORT=8080 make run"
+
+build: $(FAKE_JAR) $(APP_JAR) ## package both jars (skips tests; only when sources changed)
+
+$(FAKE_JAR): fake-products/pom.xml $(FAKE_SRC)
+	$(MVN) -q $(MVN_FLAGS) -f fake-products/pom.xml -DskipTests package
+	@touch $@
+
+$(APP_JAR): pom.xml $(APP_SRC) $(FAKE_SRC)
+	$(MVN) -q $(MVN_FLAGS) -DskipTests package
+	@touch $@
+
+test: ## run every test: fake-products, then the service (needs PostgreSQL, Redis, RabbitMQ)
+	$(MVN) $(MVN_FLAGS) -f fake-products/pom.xml test
+	$(MVN) $(MVN_FLAGS) test
+
+run: build ## build if needed, then run fake-products (background) and the service (foreground)
+	@scripts/run.sh
+
+services: ## check that PostgreSQL, Redis and RabbitMQ answer; say how to start the missing ones
+	@scripts/check-services.sh
+
+services-start: ## start the missing ones with this machine's own commands (as CI does)
+	@scripts/check-services.sh --start=local
+
+up: ## the whole stack in Docker (needs a Docker daemon)
+	$(COMPOSE) up -d --build
+
+down: ## stop the Docker stack and drop its volumes
+	$(COMPOSE) down -v
+
+logs: ## follow the Docker stack's logs
+	$(COMPOSE) logs -f
+
+bench: ## load test (not yet implemented)
+	@echo "make bench: not yet implemented (issue 6)" >&2
+	@exit 1
+
+clean: ## remove build output (keeps .run/ tokens)
+	rm -rf target fake-products/target
+
+distclean: clean ## also remove .run/ (generated API token, JWT secret, logs)
+	rm -rf .run
