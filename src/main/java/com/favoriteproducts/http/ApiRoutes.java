@@ -1,0 +1,58 @@
+package com.favoriteproducts.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Binds each contract operation (by operationId) to its handler. The router would answer 503 for an operation
+ * without a handler and only log a warning; here a missing (or unknown) handler stops the verticle from starting.
+ */
+public final class ApiRoutes {
+
+  private ApiRoutes() {
+  }
+
+  /** Operation ids of the contract that {@code handlers} does not cover, and handler ids the contract lacks. */
+  public static List<String> mismatches(OpenAPIContract contract, Map<String, ?> handlers) {
+    TreeSet<String> problems = new TreeSet<>();
+    TreeSet<String> ids = new TreeSet<>();
+    for (Operation op : contract.operations()) {
+      ids.add(op.getOperationId());
+      if (!handlers.containsKey(op.getOperationId())) {
+        problems.add("no handler for operation " + op.getOperationId());
+      }
+    }
+    for (String id : handlers.keySet()) {
+      if (!ids.contains(id)) {
+        problems.add("handler for unknown operation " + id);
+      }
+    }
+    return List.copyOf(problems);
+  }
+
+  /**
+   * Adds the handlers; on authenticated operations {@code afterAuth} (the revocation check) runs first.
+   */
+  static void bind(RouterBuilder builder, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers,
+                   Handler<RoutingContext> afterAuth) {
+    List<String> problems = mismatches(contract, handlers);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("the contract and the handlers disagree: " + problems);
+    }
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      Operation op = route.getOperation();
+      if (!op.getSecurityRequirements().isEmpty()) {
+        route.addHandler(afterAuth);
+      }
+      route.addHandler(handlers.get(op.getOperationId()));
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package com.favoriteproducts.http;
+
+import com.favoriteproducts.Addresses;
+import com.favoriteproducts.auth.Denylist;
+import com.favoriteproducts.auth.JwtSettings;
+import com.favoriteproducts.auth.Principal;
+import com.favoriteproducts.auth.TokenIssuer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Token issuing and revocation, and the revocation check every authenticated route runs. */
+final class AuthHandlers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuthHandlers.class);
+
+  private final JwtSettings settings;
+  private final TokenIssuer issuer;
+  private final Denylist denylist;
+  private final Bus bus;
+
+  AuthHandlers(JwtSettings settings, TokenIssuer issuer, Denylist denylist, Bus bus) {
+    this.settings = settings;
+    this.issuer = issuer;
+    this.denylist = denylist;
+    this.bus = bus;
+  }
+
+  void issue(RoutingContext rc) {
+    JsonObject body = Requests.body(rc);
+    if (!settings.isApiToken(body.getString("token"))) {
+      Problems.send(rc, 401, "the API token is not valid");
+      return;
+    }
+    if (!issuer.canIssue()) {
+      Problems.send(rc, 503, "this node has no private key to sign tokens with");
+      return;
+    }
+    String customerId = body.getString("customerId");
+    if (customerId == null) {
+      Json.send(rc, 200, issuer.issue(null));
+      return;
+    }
+    // A token for a customer that does not exist would be useless: say so now.
+    bus.request(Addresses.CUSTOMERS_GET, new JsonObject().put("id", customerId))
+      .onSuccess(c -> Json.send(rc, 200, issuer.issue(c.getString("id"))))
+      .onFailure(err -> Bus.fail(rc, err));
+  }
+
+  void revoke(RoutingContext rc) {
+    Principal p = Principal.of(rc);
+    if (p == null || p.jti() == null) {
+      Problems.send(rc, 400, "this token has no id (jti) to revoke");
+      return;
+    }
+    denylist.revoke(p.jti(), p.exp()).onSuccess(v -> rc.response().setStatusCode(204).end()).onFailure(err -> {
+      LOG.warn("cannot revoke token {}: {}", p.jti(), err.getMessage());
+      Problems.send(rc, 503, "revocation is unavailable right now (token store down); try again later");
+    });
+  }
+
+  /** Runs after JWT verification on every authenticated route: a revoked token gets 401. */
+  void checkNotRevoked(RoutingContext rc) {
+    Principal p = Principal.of(rc);
+    if (p == null) {
+      Problems.send(rc, 401, "a bearer token is required");
+      return;
+    }
+    denylist.isRevoked(p.jti()).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        Problems.send(rc, 401, "this token has been revoked");
+      } else {
+        rc.next();
+      }
+    });
+  }
+}

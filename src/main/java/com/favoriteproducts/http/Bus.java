@@ -1,0 +1,71 @@
+package com.favoriteproducts.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP edge's side of the event bus: requests with a timeout, and failures turned into problems. */
+public final class Bus {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
+
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+
+  public Bus(Vertx vertx, long timeoutMs) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  public Future<JsonObject> request(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, options).map(m -> m.body());
+  }
+
+  public Future<JsonObject> request(String address, JsonObject body, DeliveryOptions opts) {
+    return vertx.eventBus().<JsonObject>request(address, body, opts).map(m -> m.body());
+  }
+
+  /** Answers a failed event-bus request with the matching problem. */
+  public static void fail(RoutingContext rc, Throwable err) {
+    if (err instanceof ReplyException re) {
+      switch (re.failureType()) {
+        case NO_HANDLERS -> {
+          LOG.warn("no handler for a request of {} {}", rc.request().method(), rc.request().path());
+          Problems.send(rc, 503, "the service that handles this request is not running; try again later");
+        }
+        case TIMEOUT -> Problems.send(rc, 504, "the request timed out inside the service; try again later");
+        default -> recipientFailure(rc, re);
+      }
+      return;
+    }
+    rc.fail(err);
+  }
+
+  private static void recipientFailure(RoutingContext rc, ReplyException re) {
+    int code = re.failureCode();
+    String msg = re.getMessage();
+    if (code == 400 && msg != null && msg.startsWith("{")) {
+      try {
+        JsonObject p = new JsonObject(msg);
+        JsonArray errors = p.getJsonArray("errors");
+        Problems.send(rc, 400, p.getString("detail"), errors);
+        return;
+      } catch (DecodeException | ClassCastException ignored) {
+        // fall through to the plain mapping
+      }
+    }
+    if (code >= 400 && code < 600) {
+      Problems.send(rc, code, code >= 500 ? "a dependency of the service is unavailable; try again later" : msg);
+    } else {
+      LOG.error("unexpected failure code {} from the event bus: {}", code, msg);
+      Problems.send(rc, 500, "unexpected error");
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package com.favoriteproducts.http;
+
+import com.favoriteproducts.auth.Denylist;
+import com.favoriteproducts.auth.JwtSettings;
+import com.favoriteproducts.auth.TokenIssuer;
+import com.favoriteproducts.config.RedisConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static com.favoriteproducts.config.AppConfig.integer;
+import static com.favoriteproducts.config.AppConfig.str;
+
+/** The REST edge: routing and validation from the OpenAPI contract, authentication, problems. No SQL here. */
+public class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  static final String CONTRACT = "openapi.yaml";
+
+  private Redis redisClient;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    JsonObject config = config();
+    JwtSettings jwt = JwtSettings.from(config);
+    JWTAuth jwtAuth = jwt.jwtAuth(vertx);
+    redisClient = Redis.createClient(vertx, RedisConfig.from(config).options());
+    RedisAPI redis = RedisAPI.api(redisClient);
+    Bus bus = new Bus(vertx, integer(config, "EVENTBUS_TIMEOUT_MS", 10_000));
+
+    AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), new Denylist(redis), bus);
+    HealthHandlers health = new HealthHandlers(bus, redis);
+    CustomerHandlers customers = new CustomerHandlers(bus);
+
+    Map<String, Handler<RoutingContext>> handlers = new HashMap<>();
+    handlers.put("healthLive", health::live);
+    handlers.put("healthReady", health::ready);
+    handlers.put("issueToken", auth::issue);
+    handlers.put("revokeToken", auth::revoke);
+    handlers.put("listCustomers", customers::list);
+    handlers.put("createCustomer", customers::create);
+    handlers.put("getCustomer", customers::get);
+    handlers.put("replaceCustomer", customers::replace);
+    handlers.put("patchCustomer", customers::patch);
+    handlers.put("deleteCustomer", customers::delete);
+
+    int bodyLimit = integer(config, "BODY_LIMIT_BYTES", 64 * 1024);
+    Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
+    return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx))
+      .compose(all -> {
+        OpenAPIContract contract = all.resultAt(0);
+        SwaggerUi swagger = all.resultAt(2);
+        RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+        builder.rootHandler((PlatformHandler) HttpVerticle::prepare);
+        builder.rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+        builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwtAuth));
+        ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked);
+        Router router = builder.createRouter();
+
+        Buffer yaml = all.resultAt(1);
+        router.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml").end(yaml));
+        swagger.mount(router, "/docs");
+
+        router.route().failureHandler(HttpVerticle::onFailure);
+        router.errorHandler(404, rc -> Problems.send(rc, 404, "no such resource: " + rc.request().path()));
+        router.errorHandler(405, rc -> Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path()));
+        router.errorHandler(500, HttpVerticle::onFailure);
+
+        HttpServerOptions options = new HttpServerOptions().setPort(integer(config, "HTTP_PORT", 8000))
+          .setHost(str(config, "HTTP_HOST", "0.0.0.0")).setCompressionSupported(false).setTcpNoDelay(true);
+        return vertx.createHttpServer(options).requestHandler(router).listen();
+      })
+      .onSuccess(s -> {
+        server = s;
+        LOG.debug("HTTP verticle listening on port {}", s.actualPort());
+      });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown();
+    return closing.eventually(() -> {
+      if (redisClient != null) {
+        redisClient.close();
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * First handler of every request: a request id, and the media-type rules the validator does not express
+   * (415 for a body that is not JSON; {@code application/merge-patch+json} accepted for PATCH as JSON).
+   */
+  private static void prepare(RoutingContext rc) {
+    HttpServerRequest req = rc.request();
+    String requestId = req.getHeader("X-Request-Id");
+    if (requestId == null || requestId.length() > 100) {
+      requestId = UUID.randomUUID().toString();
+    }
+    rc.put("requestId", requestId);
+    rc.response().putHeader("X-Request-Id", requestId);
+    HttpMethod m = req.method();
+    if ((m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH) && hasBody(req)) {
+      String ct = req.getHeader("Content-Type");
+      String base = ct == null ? "" : ct.split(";", 2)[0].trim().toLowerCase();
+      if (m == HttpMethod.PATCH && base.equals("application/merge-patch+json")) {
+        req.headers().set("Content-Type", "application/json");
+      } else if (!base.equals("application/json")) {
+        Problems.send(rc, 415, "the body must be application/json"
+          + (m == HttpMethod.PATCH ? " or application/merge-patch+json" : "") + ", not " + (ct == null ? "(none)" : ct));
+        return;
+      }
+    }
+    rc.next();
+  }
+
+  private static boolean hasBody(HttpServerRequest req) {
+    String len = req.getHeader("Content-Length");
+    return (len != null && !len.equals("0")) || req.getHeader("Transfer-Encoding") != null;
+  }
+
+  private static void onFailure(RoutingContext rc) {
+    Throwable failure = rc.failure();
+    int status = rc.statusCode();
+    Throwable cause = failure;
+    if (failure instanceof HttpException he) {
+      status = he.getStatusCode();
+      cause = he.getCause();
+    }
+    if (cause instanceof ValidatorException ve) {
+      Problems.send(rc, 400, ValidationErrors.detail(ve), ValidationErrors.errors(ve));
+      return;
+    }
+    switch (status) {
+      case 401 -> Problems.send(rc, 401, "a valid bearer token is required");
+      case 403 -> Problems.send(rc, 403, "not allowed");
+      case 404 -> Problems.send(rc, 404, "no such resource: " + rc.request().path());
+      case 405 -> Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path());
+      case 413 -> Problems.send(rc, 413, "the body is larger than the limit");
+      case 415 -> Problems.send(rc, 415, "unsupported media type");
+      case 400 -> Problems.send(rc, 400, "the request is invalid");
+      default -> {
+        if (status >= 400 && status < 500) {
+          Problems.send(rc, status, null);
+        } else {
+          LOG.error("request {} {} {} failed", rc.get("requestId"), rc.request().method(), rc.request().path(), failure);
+          Problems.send(rc, 500, "unexpected error; the request id is " + rc.get("requestId"));
+        }
+      }
+    }
+  }
+}

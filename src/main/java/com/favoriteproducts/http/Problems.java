@@ -1,0 +1,69 @@
+package com.favoriteproducts.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The one error shape: RFC 9457 problem details sent as {@code application/problem+json}, with
+ * {@code errors: [{field, message}]} for validation failures. Never carries stack traces or internal messages.
+ */
+public final class Problems {
+
+  public static final String MEDIA_TYPE = "application/problem+json";
+  private static final String TYPE_BASE = "/problems/";
+
+  private Problems() {
+  }
+
+  public static void send(RoutingContext rc, int status, String detail) {
+    send(rc, status, detail, null);
+  }
+
+  public static void send(RoutingContext rc, int status, String detail, JsonArray errors) {
+    HttpServerResponse res = rc.response();
+    if (res.ended() || res.headWritten()) {
+      return;
+    }
+    JsonObject body = new JsonObject()
+      .put("type", type(status))
+      .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
+      .put("status", status);
+    if (detail != null) {
+      body.put("detail", detail);
+    }
+    body.put("instance", rc.request().path());
+    if (errors != null && !errors.isEmpty()) {
+      body.put("errors", errors);
+    }
+    if (status == 401) {
+      res.putHeader("WWW-Authenticate", "Bearer");
+    }
+    res.setStatusCode(status).putHeader("Content-Type", MEDIA_TYPE).end(body.toBuffer());
+  }
+
+  /** A stable problem type per status, relative to the service (documented in the README). */
+  static String type(int status) {
+    return switch (status) {
+      case 400 -> TYPE_BASE + "validation-error";
+      case 401 -> TYPE_BASE + "unauthorized";
+      case 403 -> TYPE_BASE + "forbidden";
+      case 404 -> TYPE_BASE + "not-found";
+      case 405 -> TYPE_BASE + "method-not-allowed";
+      case 409 -> TYPE_BASE + "conflict";
+      case 412 -> TYPE_BASE + "precondition-failed";
+      case 413 -> TYPE_BASE + "payload-too-large";
+      case 415 -> TYPE_BASE + "unsupported-media-type";
+      case 422 -> TYPE_BASE + "unprocessable";
+      case 503 -> TYPE_BASE + "unavailable";
+      case 504 -> TYPE_BASE + "timeout";
+      default -> "about:blank";
+    };
+  }
+
+  public static JsonArray fieldError(String field, String message) {
+    return new JsonArray().add(new JsonObject().put("field", field).put("message", message));
+  }
+}
