@@ -1,0 +1,120 @@
+package com.favoriteproducts.support;
+
+import com.favoriteproducts.Main;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole service deployed in-process (through {@link Main#deploy}) against the test services, with a web client
+ * pointed at it, a direct pool on its database (to assert stored state) and helpers to get tokens.
+ * One per test class: {@code static TestApp app = TestApp.start()} in {@code @BeforeAll}, {@code app.close()} after.
+ */
+public final class TestApp implements AutoCloseable {
+
+  public static final String API_TOKEN = "test-api-token-" + UUID.randomUUID();
+  private static final String JWT_SECRET = "test-jwt-secret-" + UUID.randomUUID();
+
+  public final Vertx vertx;
+  public final JsonObject config;
+  public final WebClient http;
+  public final Pool db;
+  public final int port;
+
+  private TestApp(Vertx vertx, JsonObject config, int port) {
+    this.vertx = vertx;
+    this.config = config;
+    this.port = port;
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+      .setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    this.db = PgBuilder.pool().with(new PoolOptions().setMaxSize(4).setName("test-" + UUID.randomUUID()))
+      .connectingTo(com.favoriteproducts.config.PgConfig.from(config).connectOptions()).using(vertx).build();
+  }
+
+  /** The standard configuration for tests: test services, a free HTTP port, fixed test secrets. */
+  public static JsonObject defaultConfig() {
+    return TestServices.config()
+      .put("HTTP_PORT", freePort()).put("HTTP_HOST", "127.0.0.1")
+      .put("HTTP_INSTANCES", 2).put("CUSTOMERS_INSTANCES", 2).put("PG_POOL_SIZE", 4)
+      .put("API_TOKEN", API_TOKEN).put("JWT_SECRET", JWT_SECRET).put("JWT_ALGORITHM", "HS256")
+      .put("JWT_ISSUER", "favorite-products").put("JWT_TTL_SECONDS", 3600)
+      .put("VERTICLES", "http,customers");
+  }
+
+  public static TestApp start() {
+    return start(defaultConfig());
+  }
+
+  public static TestApp start(JsonObject config) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Main.deploy(vertx, config).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("the service did not start: " + e.getMessage(), e);
+    }
+    return new TestApp(vertx, config, config.getInteger("HTTP_PORT"));
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Blocks for a future's result (tests only: never on an event loop). */
+  public static <T> T await(Future<T> f) {
+    try {
+      return f.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public String adminToken() {
+    return token(new JsonObject().put("token", API_TOKEN));
+  }
+
+  public String customerToken(String customerId) {
+    return token(new JsonObject().put("token", API_TOKEN).put("customerId", customerId));
+  }
+
+  private String token(JsonObject body) {
+    HttpResponse<Buffer> r = await(http.post("/v1/auth/token").sendJsonObject(body));
+    if (r.statusCode() != 200) {
+      throw new AssertionError("token request failed: " + r.statusCode() + " " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject().getString("access_token");
+  }
+
+  /** Creates a customer with a fresh email through the API; returns the response body. */
+  public JsonObject createCustomer(String adminToken) {
+    String email = "c-" + UUID.randomUUID() + "@example.com";
+    HttpResponse<Buffer> r = await(http.post("/v1/customers").bearerTokenAuthentication(adminToken)
+      .sendJsonObject(new JsonObject().put("name", "Customer " + email).put("email", email)));
+    if (r.statusCode() != 201) {
+      throw new AssertionError("create failed: " + r.statusCode() + " " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
+  }
+
+  @Override
+  public void close() {
+    await(db.close());
+    await(vertx.close());
+  }
+}
