@@ -5,6 +5,8 @@ import com.favoriteproducts.config.AppConfig;
 import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.customer.CustomerVerticle;
 import com.favoriteproducts.db.Migrations;
+import com.favoriteproducts.favorite.FavoritesJobVerticle;
+import com.favoriteproducts.favorite.FavoritesVerticle;
 import com.favoriteproducts.http.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -25,7 +27,7 @@ import static com.favoriteproducts.config.AppConfig.str;
 
 /**
  * Loads the configuration, builds Vert.x and deploys the verticles named by {@code VERTICLES}
- * (a comma list of {@code http, customers, favorites-jobs, products}; default all).
+ * (a comma list of {@code http, customers, favorites, favorites-jobs, products}; default all).
  */
 public final class Main {
 
@@ -33,9 +35,10 @@ public final class Main {
 
   public static final String HTTP = "http";
   public static final String CUSTOMERS = "customers";
+  public static final String FAVORITES = "favorites";
   public static final String FAVORITES_JOBS = "favorites-jobs";
   public static final String PRODUCTS = "products";
-  static final List<String> ALL = List.of(HTTP, CUSTOMERS, FAVORITES_JOBS, PRODUCTS);
+  static final List<String> ALL = List.of(HTTP, CUSTOMERS, FAVORITES, FAVORITES_JOBS, PRODUCTS);
 
   private Main() {
   }
@@ -90,7 +93,7 @@ public final class Main {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Future<?> schema = names.contains(CUSTOMERS) || names.contains(FAVORITES_JOBS)
+    Future<?> schema = names.contains(CUSTOMERS) || names.contains(FAVORITES) || names.contains(FAVORITES_JOBS)
       ? vertx.executeBlocking(() -> Migrations.load(vertx, PgConfig.from(config))).compose(Migrations::run)
       : Future.succeededFuture();
     int cores = Runtime.getRuntime().availableProcessors();
@@ -103,6 +106,11 @@ public final class Main {
             options.setInstances(instances(config, "HTTP_INSTANCES", cores))));
           case CUSTOMERS -> deployments.add(vertx.deployVerticle(CustomerVerticle.class,
             options.setInstances(instances(config, "CUSTOMERS_INSTANCES", cores))));
+          case FAVORITES -> deployments.add(vertx.deployVerticle(FavoritesVerticle.class,
+            options.setInstances(instances(config, "FAVORITES_INSTANCES", cores))));
+          // One consumer connection per node is plenty (prefetch JOBS_PREFETCH messages in flight each).
+          case FAVORITES_JOBS -> deployments.add(vertx.deployVerticle(FavoritesJobVerticle.class,
+            options.setInstances(instances(config, "JOBS_INSTANCES", 1))));
           default -> LOG.warn("verticle '{}' is not part of this build yet; skipped", name);
         }
       }
