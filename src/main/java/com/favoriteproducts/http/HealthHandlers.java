@@ -3,6 +3,8 @@ package com.favoriteproducts.http;
 import com.favoriteproducts.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.RedisAPI;
@@ -13,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Liveness (the process answers) and readiness: PostgreSQL (through the customers verticle, wherever it runs) is
  * required; Redis is reported, and its absence only degrades the service (revocation checks fail open, and later
- * the product cache is bypassed).
+ * the product cache is bypassed). RabbitMQ (through a jobs verticle) only degrades it too: adds are durable in
+ * PostgreSQL and published once it is back; no jobs verticle in the cluster reports ABSENT.
  */
 final class HealthHandlers {
 
@@ -36,10 +39,16 @@ final class HealthHandlers {
       .map(r -> "UP").otherwise("DOWN");
     Future<String> rd = redis.ping(List.of()).timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
       .map(r -> "UP").otherwise("DOWN");
-    Future.join(pg, rd).onComplete(ar -> {
-      JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result());
+    Future<String> mq = bus.request(Addresses.JOBS_HEALTH, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS))
+      .map(r -> "UP").otherwise(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+        ? "ABSENT" : "DOWN");
+    Future.join(pg, rd, mq).onComplete(ar -> {
+      JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result())
+        .put("rabbitmq", mq.result());
       boolean ready = "UP".equals(pg.result());
-      String status = !ready ? "DOWN" : "UP".equals(rd.result()) ? "UP" : "DEGRADED";
+      boolean degraded = !"UP".equals(rd.result()) || "DOWN".equals(mq.result());
+      String status = !ready ? "DOWN" : degraded ? "DEGRADED" : "UP";
       Json.send(rc, ready ? 200 : 503, new JsonObject().put("status", status).put("checks", checks));
     });
   }

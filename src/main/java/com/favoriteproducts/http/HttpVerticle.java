@@ -57,6 +57,7 @@ public class HttpVerticle extends VerticleBase {
     AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), new Denylist(redis), bus);
     HealthHandlers health = new HealthHandlers(bus, redis);
     CustomerHandlers customers = new CustomerHandlers(bus);
+    FavoriteHandlers favorites = new FavoriteHandlers(vertx, bus, integer(config, "FAVORITES_WAIT_MAX_SECONDS", 30));
 
     Map<String, Handler<RoutingContext>> handlers = new HashMap<>();
     handlers.put("healthLive", health::live);
@@ -69,6 +70,14 @@ public class HttpVerticle extends VerticleBase {
     handlers.put("replaceCustomer", customers::replace);
     handlers.put("patchCustomer", customers::patch);
     handlers.put("deleteCustomer", customers::delete);
+    handlers.put("listFavorites", favorites::list);
+    handlers.put("addFavorite", favorites::addByPath);
+    handlers.put("addFavoriteFromBody", favorites::addByBody);
+    handlers.put("getFavorite", favorites::get);
+    handlers.put("removeFavorite", favorites::remove);
+    handlers.put("getJob", favorites::job);
+    handlers.put("listDeadJobs", favorites::listDead);
+    handlers.put("replayDeadJobs", favorites::replayDead);
 
     int bodyLimit = integer(config, "BODY_LIMIT_BYTES", 64 * 1024);
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
