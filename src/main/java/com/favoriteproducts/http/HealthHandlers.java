@@ -1,7 +1,9 @@
 package com.favoriteproducts.http;
 
 import com.favoriteproducts.Addresses;
+import com.favoriteproducts.cluster.Nodes;
 import io.vertx.core.Future;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -39,6 +41,12 @@ final class HealthHandlers {
     Future.join(pg, rd).onComplete(ar -> {
       JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result());
       boolean ready = "UP".equals(pg.result());
+      ClusterManager cluster = Nodes.clusterManager();
+      if (cluster != null) {
+        boolean member = cluster.isActive();
+        checks.put("cluster", member ? "UP" : "DOWN").put("clusterMembers", cluster.getNodes().size());
+        ready = ready && member;
+      }
       String status = !ready ? "DOWN" : "UP".equals(rd.result()) ? "UP" : "DEGRADED";
       Json.send(rc, ready ? 200 : 503, new JsonObject().put("status", status).put("checks", checks));
     });

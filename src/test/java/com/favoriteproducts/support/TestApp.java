@@ -1,6 +1,7 @@
 package com.favoriteproducts.support;
 
 import com.favoriteproducts.Main;
+import com.favoriteproducts.cluster.Nodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -58,7 +59,8 @@ public final class TestApp implements AutoCloseable {
   }
 
   public static TestApp start(JsonObject config) {
-    Vertx vertx = Vertx.vertx();
+    config.put("METRICS_REGISTRY", config.getString("METRICS_REGISTRY", "test-" + UUID.randomUUID()));
+    Vertx vertx = await(Nodes.build(config));
     try {
       Main.deploy(vertx, config).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
