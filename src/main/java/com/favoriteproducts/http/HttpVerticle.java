@@ -3,7 +3,9 @@ package com.favoriteproducts.http;
 import com.favoriteproducts.auth.Denylist;
 import com.favoriteproducts.auth.JwtSettings;
 import com.favoriteproducts.auth.TokenIssuer;
+import com.favoriteproducts.cluster.Nodes;
 import com.favoriteproducts.config.RedisConfig;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static com.favoriteproducts.config.AppConfig.integer;
 import static com.favoriteproducts.config.AppConfig.str;
@@ -95,6 +98,9 @@ public class HttpVerticle extends VerticleBase {
         Buffer yaml = all.resultAt(1);
         router.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml").end(yaml));
         swagger.mount(router, "/docs");
+        if (Nodes.metricsEnabled(config)) {
+          router.get("/metrics").handler(PrometheusScrapingHandler.create(Nodes.registryName(config)));
+        }
 
         router.route().failureHandler(HttpVerticle::onFailure);
         router.errorHandler(404, rc -> Problems.send(rc, 404, "no such resource: " + rc.request().path()));
@@ -113,7 +119,9 @@ public class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown();
+    // Graceful: stop accepting, let requests in flight finish (bounded), then close.
+    long timeout = integer(config(), "SHUTDOWN_TIMEOUT_MS", 15_000);
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.MILLISECONDS);
     return closing.eventually(() -> {
       if (redisClient != null) {
         redisClient.close();

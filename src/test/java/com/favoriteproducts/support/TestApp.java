@@ -1,6 +1,7 @@
 package com.favoriteproducts.support;
 
 import com.favoriteproducts.Main;
+import com.favoriteproducts.cluster.Nodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,6 +15,7 @@ import io.vertx.sqlclient.PoolOptions;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +35,10 @@ public final class TestApp implements AutoCloseable {
   public final Pool db;
   public final int port;
 
-  private TestApp(Vertx vertx, JsonObject config, int port) {
+  private final Map<String, String> deployments;
+
+  private TestApp(Vertx vertx, JsonObject config, int port, Map<String, String> deployments) {
+    this.deployments = deployments;
     this.vertx = vertx;
     this.config = config;
     this.port = port;
@@ -50,7 +55,7 @@ public final class TestApp implements AutoCloseable {
       .put("HTTP_INSTANCES", 2).put("CUSTOMERS_INSTANCES", 2).put("PG_POOL_SIZE", 4)
       .put("API_TOKEN", API_TOKEN).put("JWT_SECRET", JWT_SECRET).put("JWT_ALGORITHM", "HS256")
       .put("JWT_ISSUER", "favorite-products").put("JWT_TTL_SECONDS", 3600)
-      .put("VERTICLES", "http,customers");
+      .put("FAVORITES_INSTANCES", 2).put("VERTICLES", "http,customers,favorites,favorites-jobs");
   }
 
   public static TestApp start() {
@@ -58,14 +63,16 @@ public final class TestApp implements AutoCloseable {
   }
 
   public static TestApp start(JsonObject config) {
-    Vertx vertx = Vertx.vertx();
+    config.put("METRICS_REGISTRY", config.getString("METRICS_REGISTRY", "test-" + UUID.randomUUID()));
+    Vertx vertx = await(Nodes.build(config));
+    Map<String, String> deployments;
     try {
-      Main.deploy(vertx, config).await(60, TimeUnit.SECONDS);
+      deployments = Main.deploy(vertx, config).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("the service did not start: " + e.getMessage(), e);
     }
-    return new TestApp(vertx, config, config.getInteger("HTTP_PORT"));
+    return new TestApp(vertx, config, config.getInteger("HTTP_PORT"), deployments);
   }
 
   public static int freePort() {
@@ -112,8 +119,20 @@ public final class TestApp implements AutoCloseable {
     return r.bodyAsJsonObject();
   }
 
+  /** Undeploys one verticle of the app by its VERTICLES name (e.g. to stop the job consumer). */
+  public void undeploy(String name) {
+    String id = deployments.remove(name);
+    if (id != null) {
+      await(vertx.undeploy(id));
+    }
+  }
+
   @Override
   public void close() {
+    if (deployments.containsKey(Main.FAVORITES_JOBS)) {
+      undeploy(Main.FAVORITES_JOBS);
+      Rabbit.deleteTopology(vertx, config);
+    }
     await(db.close());
     await(vertx.close());
   }
