@@ -3,6 +3,7 @@ package com.favoriteproducts.http;
 import com.favoriteproducts.auth.Denylist;
 import com.favoriteproducts.auth.JwtSettings;
 import com.favoriteproducts.auth.TokenIssuer;
+import com.favoriteproducts.config.AppConfig;
 import com.favoriteproducts.config.RedisConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -57,6 +58,8 @@ public class HttpVerticle extends VerticleBase {
     AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), new Denylist(redis), bus);
     HealthHandlers health = new HealthHandlers(bus, redis);
     CustomerHandlers customers = new CustomerHandlers(bus);
+    ProductHandlers products = new ProductHandlers(bus,
+      (AppConfig.longValue(config, "PRODUCTS_BREAKER_RESET_MS", 10_000) + 999) / 1000);
 
     Map<String, Handler<RoutingContext>> handlers = new HashMap<>();
     handlers.put("healthLive", health::live);
@@ -69,6 +72,7 @@ public class HttpVerticle extends VerticleBase {
     handlers.put("replaceCustomer", customers::replace);
     handlers.put("patchCustomer", customers::patch);
     handlers.put("deleteCustomer", customers::delete);
+    handlers.put("getProduct", products::get);
 
     int bodyLimit = integer(config, "BODY_LIMIT_BYTES", 64 * 1024);
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
