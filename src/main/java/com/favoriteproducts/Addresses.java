@@ -17,9 +17,9 @@ public final class Addresses {
   public static final String CUSTOMERS_LIST = "customers.list";
   public static final String CUSTOMERS_HEALTH = "customers.health";
 
-  // Products (ProductVerticle)
   public static final String PRODUCTS_GET = "products.get";
   public static final String PRODUCTS_GET_MANY = "products.getMany";
+  public static final String PRODUCTS_HEALTH = "products.health";
 
   // Favorites (FavoritesVerticle: PostgreSQL, the HTTP edge's API)
   public static final String FAVORITES_ADD = "favorites.add";

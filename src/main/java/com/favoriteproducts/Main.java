@@ -8,6 +8,7 @@ import com.favoriteproducts.db.Migrations;
 import com.favoriteproducts.favorite.FavoritesJobVerticle;
 import com.favoriteproducts.favorite.FavoritesVerticle;
 import com.favoriteproducts.http.HttpVerticle;
+import com.favoriteproducts.product.ProductVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -162,6 +163,9 @@ public final class Main {
           // One consumer connection per node is plenty (prefetch JOBS_PREFETCH messages in flight each).
           case FAVORITES_JOBS -> deployments.put(name, vertx.deployVerticle(FavoritesJobVerticle.class,
             options.setInstances(instances(config, "JOBS_INSTANCES", 1))));
+          // One instance by default: the breaker, the single flight and the in-process cache are per instance.
+          case PRODUCTS -> deployments.put(name, vertx.deployVerticle(ProductVerticle.class,
+            options.setInstances(instances(config, "PRODUCTS_INSTANCES", 1))));
           default -> LOG.warn("verticle '{}' is not part of this build yet; skipped", name);
         }
       }

@@ -82,8 +82,9 @@ public class FavoritesJobVerticle extends VerticleBase {
     register(bus, Addresses.JOBS_HEALTH, m -> rabbit.connected() ? Future.succeededFuture(new JsonObject().put("status", "UP"))
       : DomainException.fail(Failures.UNAVAILABLE, "RabbitMQ is not connected"));
     register(bus, Addresses.FAVORITES_EVENTS_RELAY, m -> relay(m.body()).map(v -> null));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
-      rabbit.start();
+    // Waits for the first connection attempt only (a few seconds at most), so a node starting with RabbitMQ up is
+    // ready at once, and one starting without it still starts: adds are durable in PostgreSQL meanwhile.
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> rabbit.start()).onSuccess(v -> {
       sweepTimer = vertx.setPeriodic(cfg.sweepIntervalMs(), t -> sweep());
       retentionTimer = vertx.setPeriodic(RETENTION_INTERVAL_MS, t -> jobs.deleteFinished(cfg.retentionHours())
         .onSuccess(n -> LOG.info("deleted {} finished jobs older than {} h", n, cfg.retentionHours())));

@@ -62,10 +62,15 @@ final class RabbitConnection {
     this.afterConnect = afterConnect;
   }
 
-  /** Starts connecting in the background; never fails (an unreachable broker is retried). */
-  void start() {
-    connect();
+  /**
+   * Connects, then keeps the connection alive. Completes when the first attempt is over, connected or not: it never
+   * fails (an unreachable broker is retried every RABBITMQ_RECONNECT_INTERVAL_MS).
+   */
+  Future<Void> start() {
+    Promise<Void> firstAttempt = Promise.promise();
+    connect(firstAttempt);
     watchdog = vertx.setPeriodic(config.reconnectIntervalMs(), t -> check());
+    return firstAttempt.future();
   }
 
   Future<Void> close() {
@@ -119,8 +124,9 @@ final class RabbitConnection {
       .headers(headers).timestamp(new java.util.Date()).build();
   }
 
-  private void connect() {
+  private void connect(Promise<Void> attempted) {
     if (connecting || closed || client != null) {
+      attempted.tryComplete();
       return;
     }
     connecting = true;
@@ -154,6 +160,7 @@ final class RabbitConnection {
           }
           c.stop().otherwiseEmpty();
         }
+        attempted.tryComplete();
       });
   }
 
@@ -174,7 +181,7 @@ final class RabbitConnection {
       c.stop().otherwiseEmpty();
     }
     if (client == null) {
-      connect();
+      connect(Promise.promise());
     }
   }
 
