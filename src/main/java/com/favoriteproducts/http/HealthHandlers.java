@@ -48,7 +48,7 @@ final class HealthHandlers {
       .map(r -> r.getString("status", "DOWN"))
       .otherwise(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS ? "ABSENT" : "DOWN");
     Future<String> mq = bus.request(Addresses.JOBS_HEALTH, new JsonObject(), timeout)
-      .map(r -> "UP").otherwise(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+      .map(r -> "UP".equals(r.getString("status")) ? "UP" : "DOWN").otherwise(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
         ? "ABSENT" : "DOWN");
     Future.join(pg, rd, products, mq).onComplete(ar -> {
       JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result())
