@@ -92,42 +92,44 @@ public class FavoritesVerticle extends VerticleBase {
     if (productId == null) {
       return Future.succeededFuture();
     }
-    return favorites.find(customerId, productId).compose(f -> f != null ? storedReply(f)
-      : pool.withTransaction(tx -> accept(tx, customerId, productId))
-        .recover(err -> DbErrors.is(err, DbErrors.UNIQUE_VIOLATION)
-          // a replayed dead job became pending for the same product meanwhile: that one is the answer
-          ? pool.withConnection(c -> JobRepository.findPending(c, customerId, productId)).map(j -> new Accepted(j, false, false))
-          : Future.failedFuture(err))
-        .compose(a -> {
-          if (a.stored()) {
-            return favorites.find(customerId, productId).compose(this::storedReply);
-          }
-          if (a.created()) {
-            // Best effort: if no jobs verticle takes it now, the sweeper publishes the job (it is durable already).
-            vertx.eventBus().send(Addresses.JOBS_PUBLISH, a.job().message());
-          }
-          return Future.succeededFuture(new JsonObject().put("state", "pending").put("created", a.created())
-            .put("job", a.job().toJson()));
-        }));
+    return pool.withTransaction(tx -> accept(tx, customerId, productId))
+      .recover(err -> DbErrors.is(err, DbErrors.UNIQUE_VIOLATION)
+        // a replayed dead job became pending for the same product meanwhile: that one is the answer
+        ? pool.withConnection(c -> JobRepository.findPending(c, customerId, productId)).map(j -> new Accepted(j, false, false))
+        : Future.failedFuture(err))
+      .compose(a -> {
+        if (a.stored()) {
+          return favorites.find(customerId, productId).compose(this::storedReply);
+        }
+        if (a.created()) {
+          // Best effort: if no jobs verticle takes it now, the sweeper publishes the job (it is durable already).
+          vertx.eventBus().send(Addresses.JOBS_PUBLISH, a.job().message());
+        }
+        return Future.succeededFuture(new JsonObject().put("state", "pending").put("created", a.created())
+          .put("job", a.job().toJson()));
+      });
   }
 
   /**
    * In one transaction holding the customer row: unknown customer (404), already stored, the pending job for this
-   * product, the cap (stored plus pending, 409), else a new pending job.
+   * product, the cap (stored plus pending, 409), else a new pending job. The checks are one statement.
    */
   private Future<Accepted> accept(SqlConnection tx, UUID customerId, UUID productId) {
     return tx.preparedQuery("SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(customerId))
-      .compose(rs -> rs.size() == 0 ? customerNotFound(customerId) : JobRepository.findPending(tx, customerId, productId))
-      .compose(pending -> pending != null ? Future.succeededFuture(new Accepted(pending, false, false))
-        : FavoriteRepository.count(tx, customerId, productId).compose(counts -> {
-          if (counts[1] > 0) {
-            return Future.succeededFuture(new Accepted(null, false, true));
-          }
-          return JobRepository.countPending(tx, customerId).compose(pendingCount -> counts[0] + pendingCount >= cfg.maxPerCustomer()
-            ? DomainException.fail(Failures.CONFLICT, "customer " + customerId + " already has the maximum of "
-              + cfg.maxPerCustomer() + " favorites (stored and pending)")
-            : JobRepository.insert(tx, UUID.randomUUID(), customerId, productId).map(j -> new Accepted(j, true, false)));
-        }));
+      .compose(rs -> rs.size() == 0 ? customerNotFound(customerId) : JobRepository.acceptChecks(tx, customerId, productId))
+      .compose(check -> {
+        if (check.pending() != null) {
+          return Future.succeededFuture(new Accepted(check.pending(), false, false));
+        }
+        if (check.stored()) {
+          return Future.succeededFuture(new Accepted(null, false, true));
+        }
+        if (check.favorites() + check.pendingJobs() >= cfg.maxPerCustomer()) {
+          return DomainException.fail(Failures.CONFLICT, "customer " + customerId + " already has the maximum of "
+            + cfg.maxPerCustomer() + " favorites (stored and pending)");
+        }
+        return JobRepository.insert(tx, UUID.randomUUID(), customerId, productId).map(j -> new Accepted(j, true, false));
+      });
   }
 
   private Future<JsonObject> storedReply(Favorite f) {

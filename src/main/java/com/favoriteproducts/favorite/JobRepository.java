@@ -32,9 +32,22 @@ public final class JobRepository {
       + " AND status = 'pending'").execute(Tuple.of(customerId, productId)).map(JobRepository::one);
   }
 
-  static Future<Long> countPending(SqlClient tx, UUID customerId) {
-    return tx.preparedQuery("SELECT count(*) FROM favorite_jobs WHERE customer_id = $1 AND status = 'pending'")
-      .execute(Tuple.of(customerId)).map(rs -> rs.iterator().next().getLong(0));
+  /** What an add must know, in one statement: the pending job for the product, whether it is stored, the counts. */
+  record AcceptChecks(Job pending, boolean stored, long favorites, long pendingJobs) {
+  }
+
+  static Future<AcceptChecks> acceptChecks(SqlClient tx, UUID customerId, UUID productId) {
+    return tx.preparedQuery("SELECT j.id, j.customer_id, j.product_id, j.status, j.reason, j.attempts, j.created_at,"
+        + " j.updated_at, j.dead_at,"
+        + " EXISTS (SELECT 1 FROM favorites WHERE customer_id = $1 AND product_id = $2),"
+        + " (SELECT count(*) FROM favorites WHERE customer_id = $1),"
+        + " (SELECT count(*) FROM favorite_jobs WHERE customer_id = $1 AND status = 'pending')"
+        + " FROM (SELECT 1) one LEFT JOIN favorite_jobs j"
+        + " ON j.customer_id = $1 AND j.product_id = $2 AND j.status = 'pending'")
+      .execute(Tuple.of(customerId, productId)).map(rs -> {
+        Row r = rs.iterator().next();
+        return new AcceptChecks(r.getUUID(0) == null ? null : map(r), r.getBoolean(9), r.getLong(10), r.getLong(11));
+      });
   }
 
   static Future<Job> insert(SqlClient tx, UUID id, UUID customerId, UUID productId) {
