@@ -83,11 +83,12 @@ public class HttpVerticle extends VerticleBase {
       .compose(all -> {
         OpenAPIContract contract = all.resultAt(0);
         SwaggerUi swagger = all.resultAt(2);
-        RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+        RequestExtractor extractor = RequestExtractor.withBodyHandler();
+        RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
         builder.rootHandler((PlatformHandler) HttpVerticle::prepare);
         builder.rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit));
         builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwtAuth));
-        ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked);
+        ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked, new InlineValidation(vertx, contract, extractor));
         Router router = builder.createRouter();
 
         Buffer yaml = all.resultAt(1);
