@@ -1,7 +1,9 @@
 package com.favoriteproducts.http;
 
 import com.favoriteproducts.Addresses;
+import com.favoriteproducts.cluster.Nodes;
 import io.vertx.core.Future;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -47,6 +49,12 @@ final class HealthHandlers {
       JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result())
         .put("products", products.result());
       boolean ready = "UP".equals(pg.result());
+      ClusterManager cluster = Nodes.clusterManager();
+      if (cluster != null) {
+        boolean member = cluster.isActive();
+        checks.put("cluster", member ? "UP" : "DOWN").put("clusterMembers", cluster.getNodes().size());
+        ready = ready && member;
+      }
       boolean degraded = !"UP".equals(rd.result()) || !"UP".equals(products.result());
       String status = !ready ? "DOWN" : degraded ? "DEGRADED" : "UP";
       Json.send(rc, ready ? 200 : 503, new JsonObject().put("status", status).put("checks", checks));

@@ -1,6 +1,7 @@
 package com.favoriteproducts.support;
 
 import com.favoriteproducts.Main;
+import com.favoriteproducts.cluster.Nodes;
 import com.favoriteproducts.config.RedisConfig;
 import com.favoriteproducts.fake.FakeProductsVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -76,7 +77,8 @@ public final class TestApp implements AutoCloseable {
   }
 
   public static TestApp start(JsonObject config) {
-    Vertx vertx = Vertx.vertx();
+    config.put("METRICS_REGISTRY", config.getString("METRICS_REGISTRY", "test-" + UUID.randomUUID()));
+    Vertx vertx = await(Nodes.build(config));
     FakeProducts fake;
     try {
       FakeProductsVerticle verticle = new FakeProductsVerticle();
