@@ -6,6 +6,7 @@ import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.customer.CustomerVerticle;
 import com.favoriteproducts.db.Migrations;
 import com.favoriteproducts.http.HttpVerticle;
+import com.favoriteproducts.product.ProductVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -154,6 +155,9 @@ public final class Main {
               options.setInstances(instances(config, "HTTP_INSTANCES", cores)))));
           case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
             options.setInstances(instances(config, "CUSTOMERS_INSTANCES", cores))));
+          // One instance by default: the breaker, the single flight and the in-process cache are per instance.
+          case PRODUCTS -> deployments.put(name, vertx.deployVerticle(ProductVerticle.class,
+            options.setInstances(instances(config, "PRODUCTS_INSTANCES", 1))));
           default -> LOG.warn("verticle '{}' is not part of this build yet; skipped", name);
         }
       }

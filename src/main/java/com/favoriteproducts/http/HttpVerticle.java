@@ -4,6 +4,7 @@ import com.favoriteproducts.auth.Denylist;
 import com.favoriteproducts.auth.JwtSettings;
 import com.favoriteproducts.auth.TokenIssuer;
 import com.favoriteproducts.cluster.Nodes;
+import com.favoriteproducts.config.AppConfig;
 import com.favoriteproducts.config.RedisConfig;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
@@ -64,6 +65,8 @@ public class HttpVerticle extends VerticleBase {
     AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
     HealthHandlers health = new HealthHandlers(bus, redis);
     CustomerHandlers customers = new CustomerHandlers(bus);
+    ProductHandlers products = new ProductHandlers(bus,
+      (AppConfig.longValue(config, "PRODUCTS_BREAKER_RESET_MS", 10_000) + 999) / 1000);
 
     Map<String, Handler<RoutingContext>> handlers = new HashMap<>();
     handlers.put("healthLive", health::live);
@@ -76,6 +79,7 @@ public class HttpVerticle extends VerticleBase {
     handlers.put("replaceCustomer", customers::replace);
     handlers.put("patchCustomer", customers::patch);
     handlers.put("deleteCustomer", customers::delete);
+    handlers.put("getProduct", products::get);
 
     int bodyLimit = integer(config, "BODY_LIMIT_BYTES", 64 * 1024);
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
