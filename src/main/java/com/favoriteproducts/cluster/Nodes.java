@@ -88,6 +88,10 @@ public final class Nodes {
     }
     List<String> members = Arrays.stream(str(config, "CLUSTER_MEMBERS", "127.0.0.1").split(","))
       .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    String name = str(config, "CLUSTER_NAME", "");
+    if (!name.isEmpty()) {
+      hz.setClusterName(name);
+    }
     hz.getNetworkConfig().setPort(integer(config, "CLUSTER_PORT", 5701)).setPortAutoIncrement(true);
     String clusterHost = str(config, "CLUSTER_HOST", "");
     if (!clusterHost.isEmpty()) {

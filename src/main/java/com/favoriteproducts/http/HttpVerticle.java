@@ -29,6 +29,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public class HttpVerticle extends VerticleBase {
   static final String CONTRACT = "openapi.yaml";
 
   private Redis redisClient;
+  private Denylist denylist;
   private HttpServer server;
 
   @Override
@@ -54,11 +56,13 @@ public class HttpVerticle extends VerticleBase {
     JsonObject config = config();
     JwtSettings jwt = JwtSettings.from(config);
     JWTAuth jwtAuth = jwt.jwtAuth(vertx);
-    redisClient = Redis.createClient(vertx, RedisConfig.from(config).options());
+    RedisOptions redisOptions = RedisConfig.from(config).options();
+    redisClient = Redis.createClient(vertx, redisOptions);
     RedisAPI redis = RedisAPI.api(redisClient);
+    denylist = new Denylist(vertx, redis, redisOptions);
     Bus bus = new Bus(vertx, integer(config, "EVENTBUS_TIMEOUT_MS", 10_000));
 
-    AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), new Denylist(redis), bus);
+    AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
     HealthHandlers health = new HealthHandlers(bus, redis);
     CustomerHandlers customers = new CustomerHandlers(bus);
     FavoriteHandlers favorites = new FavoriteHandlers(vertx, bus, integer(config, "FAVORITES_WAIT_MAX_SECONDS", 30));
@@ -88,15 +92,16 @@ public class HttpVerticle extends VerticleBase {
 
     int bodyLimit = integer(config, "BODY_LIMIT_BYTES", 64 * 1024);
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
-    return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx))
+    return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx), denylist.start())
       .compose(all -> {
         OpenAPIContract contract = all.resultAt(0);
         SwaggerUi swagger = all.resultAt(2);
-        RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+        RequestExtractor extractor = RequestExtractor.withBodyHandler();
+        RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
         builder.rootHandler((PlatformHandler) HttpVerticle::prepare);
         builder.rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit));
         builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwtAuth));
-        ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked);
+        ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked, new InlineValidation(vertx, contract, extractor));
         Router router = builder.createRouter();
 
         Buffer yaml = all.resultAt(1);
@@ -126,12 +131,13 @@ public class HttpVerticle extends VerticleBase {
     // Graceful: stop accepting, let requests in flight finish (bounded), then close.
     long timeout = integer(config(), "SHUTDOWN_TIMEOUT_MS", 15_000);
     Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.MILLISECONDS);
-    return closing.eventually(() -> {
-      if (redisClient != null) {
-        redisClient.close();
-      }
-      return Future.succeededFuture();
-    });
+    return closing.eventually(() -> denylist == null ? Future.succeededFuture() : denylist.close())
+      .eventually(() -> {
+        if (redisClient != null) {
+          redisClient.close();
+        }
+        return Future.succeededFuture();
+      });
   }
 
   /**

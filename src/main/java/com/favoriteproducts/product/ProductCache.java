@@ -107,10 +107,6 @@ final class ProductCache {
     return send(Request.cmd(Command.PING)).map(r -> true).otherwise(false);
   }
 
-  boolean isDown() {
-    return down;
-  }
-
   private Future<Response> send(Request request) {
     return connection().compose(c -> c.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .onFailure(err -> {

@@ -180,8 +180,4 @@ final class ProductLookups {
     local.put(id, answer, validUntilMillis);
     return answer;
   }
-
-  int inflight() {
-    return inflight.size();
-  }
 }

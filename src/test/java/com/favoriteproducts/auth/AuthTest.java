@@ -133,6 +133,37 @@ class AuthTest {
   }
 
   @Test
+  @DisplayName("a revocation made on one node reaches another node sharing the Redis (pub/sub), within a second")
+  void revocationReachesOtherNodes() throws InterruptedException {
+    try (TestApp other = TestApp.start()) {
+      String token = app.adminToken();
+      String id = app.createCustomer(token).getString("id");
+      assertThat(await(other.http.get("/v1/customers/" + id).bearerTokenAuthentication(token).send()).statusCode())
+        .isEqualTo(200);
+      assertThat(await(app.http.post("/v1/auth/revoke").bearerTokenAuthentication(token).send()).statusCode()).isEqualTo(204);
+      int status = 0;
+      for (int i = 0; i < 20 && status != 401; i++) {
+        status = await(other.http.get("/v1/customers/" + id).bearerTokenAuthentication(token).send()).statusCode();
+        if (status != 401) {
+          Thread.sleep(50);
+        }
+      }
+      assertThat(status).isEqualTo(401);
+      // A node started after the revocation loads it from Redis.
+      try (TestApp late = TestApp.start()) {
+        int lateStatus = 0;
+        for (int i = 0; i < 20 && lateStatus != 401; i++) {
+          lateStatus = await(late.http.get("/v1/customers/" + id).bearerTokenAuthentication(token).send()).statusCode();
+          if (lateStatus != 401) {
+            Thread.sleep(50);
+          }
+        }
+        assertThat(lateStatus).isEqualTo(401);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a customer token reads and changes only its own customer; other customers, listing and creation are 403")
   void customerScope() {
     JsonObject me = app.createCustomer(admin);
