@@ -95,21 +95,25 @@ public final class Main {
    * last leaves the cluster and closes what is left.
    */
   public static Future<Void> shutdown(Vertx vertx, Map<String, String> deployments) {
-    List<String> order = new ArrayList<>();
-    order.add(HTTP);
-    order.add(FAVORITES_JOBS);
-    deployments.keySet().stream().filter(n -> !order.contains(n)).forEach(order::add);
-    Future<Void> chain = Future.succeededFuture();
-    for (String name : order) {
+    Future<Void> chain = undeploy(vertx, deployments, List.of(HTTP)).compose(v -> undeploy(vertx, deployments, List.of(FAVORITES_JOBS)));
+    List<String> rest = deployments.keySet().stream().filter(n -> !n.equals(HTTP) && !n.equals(FAVORITES_JOBS)).toList();
+    chain = chain.compose(v -> undeploy(vertx, deployments, rest));
+    return chain.eventually(vertx::close);
+  }
+
+  /** Undeploys the named verticles together (each drains its consumers first); failures are logged, not fatal. */
+  private static Future<Void> undeploy(Vertx vertx, Map<String, String> deployments, List<String> names) {
+    List<Future<Void>> all = new ArrayList<>();
+    for (String name : names) {
       String id = deployments.get(name);
       if (id != null) {
-        chain = chain.compose(v -> vertx.undeploy(id).otherwise(err -> {
+        all.add(vertx.undeploy(id).otherwise(err -> {
           LOG.warn("undeploying {} failed: {}", name, err.toString());
           return null;
         }));
       }
     }
-    return chain.eventually(vertx::close);
+    return Future.all(all).mapEmpty();
   }
 
   /** The verticles this node runs, validated. */

@@ -97,7 +97,7 @@ public class FavoritesJobVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(retentionTimer);
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+    return BusHandlers.drain(vertx, consumers, config())
       .eventually(() -> rabbit == null ? Future.succeededFuture() : rabbit.close())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }

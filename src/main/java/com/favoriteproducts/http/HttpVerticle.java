@@ -60,7 +60,7 @@ public class HttpVerticle extends VerticleBase {
     redisClient = Redis.createClient(vertx, redisOptions);
     RedisAPI redis = RedisAPI.api(redisClient);
     denylist = new Denylist(vertx, redis, redisOptions);
-    Bus bus = new Bus(vertx, integer(config, "EVENTBUS_TIMEOUT_MS", 10_000));
+    Bus bus = new Bus(vertx, integer(config, "EVENTBUS_TIMEOUT_MS", 5_000));
 
     AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
     HealthHandlers health = new HealthHandlers(bus, redis);

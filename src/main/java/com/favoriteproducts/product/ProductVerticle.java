@@ -60,7 +60,7 @@ public class ProductVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).eventually(() -> {
+    return BusHandlers.drain(vertx, consumers, config()).eventually(() -> {
       if (client != null) {
         client.close();
       }

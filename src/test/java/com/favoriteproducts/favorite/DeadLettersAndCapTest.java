@@ -73,6 +73,10 @@ class DeadLettersAndCapTest {
     assertThat(waited.bodyAsJsonObject().getString("detail")).contains("retries_exhausted");
 
     app.fakeProducts.down(false);
+    // Replay once the product API is back for the service too: its breaker (reset 200 ms here) has closed again.
+    // Otherwise the replayed jobs' three quick attempts can all meet the open or half-open breaker and die again.
+    Eventually.until(10_000, "the product API answers through the service", () ->
+      await(app.http.get("/v1/products/" + p).bearerTokenAuthentication(api.admin).send()).statusCode() == 200);
     HttpResponse<Buffer> replay = await(app.http.post("/v1/admin/jobs/dead/replay").bearerTokenAuthentication(api.admin).send());
     assertThat(replay.statusCode()).isEqualTo(200);
     assertThat(replay.bodyAsJsonObject().getInteger("replayed")).isGreaterThanOrEqualTo(2);
