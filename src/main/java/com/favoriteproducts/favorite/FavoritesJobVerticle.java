@@ -7,6 +7,7 @@ import com.favoriteproducts.Failures;
 import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.config.RabbitConfig;
+import com.favoriteproducts.metrics.AppMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -57,6 +58,7 @@ public class FavoritesJobVerticle extends VerticleBase {
   private Pool pool;
   private JobRepository jobs;
   private DeliveryOptions productOptions;
+  private JobMetrics metrics;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final List<UUID> confirmed = new ArrayList<>();
   private boolean sweeping;
@@ -72,6 +74,7 @@ public class FavoritesJobVerticle extends VerticleBase {
       .using(vertx).build();
     jobs = new JobRepository(pool);
     productOptions = new DeliveryOptions().setSendTimeout(cfg.productTimeoutMs());
+    metrics = new JobMetrics(AppMetrics.from(config()));
     topology = new RabbitTopology(rabbitConfig.queuePrefix(), cfg.retryDelaysMs());
     rabbit = new RabbitConnection(vertx, rabbitConfig, topology, cfg.prefetch(), this::consume, this::sweep);
 
@@ -150,7 +153,10 @@ public class FavoritesJobVerticle extends VerticleBase {
         if (!list.isEmpty()) {
           LOG.info("sweeper: publishing {} pending jobs again", list.size());
         }
-        return publishAll(list).map(n -> list.size());
+        return publishAll(list).map(n -> {
+          metrics.republished(n);
+          return list.size();
+        });
       })
       .onComplete(ar -> {
         sweeping = false;
@@ -269,6 +275,7 @@ public class FavoritesJobVerticle extends VerticleBase {
   /** Tells whoever waits for the job (an HTTP request with Prefer: wait, anywhere in the cluster). */
   private void completed(Job j) {
     if (j != null) {
+      metrics.completed(j);
       vertx.eventBus().publish(Addresses.jobCompleted(j.id().toString()), j.toJson());
     }
   }
@@ -289,9 +296,14 @@ public class FavoritesJobVerticle extends VerticleBase {
     }
     long delay = cfg.delayBefore(attempt + 1);
     LOG.debug("job {} attempt {} failed ({}); next in {} ms", job.id(), attempt, why, delay);
-    return jobs.scheduleRetry(job.id(), attempt, delay).compose(j -> j == null ? Future.succeededFuture()
-      : rabbit.publish("", topology.retryQueue(delay), RabbitConnection.persistentJson(job.id().toString(), null),
-        message.toBuffer()));
+    return jobs.scheduleRetry(job.id(), attempt, delay).compose(j -> {
+      if (j == null) {
+        return Future.succeededFuture();
+      }
+      metrics.retried();
+      return rabbit.publish("", topology.retryQueue(delay), RabbitConnection.persistentJson(job.id().toString(), null),
+        message.toBuffer());
+    });
   }
 
   // --- dead letters --------------------------------------------------------------------------------------------------

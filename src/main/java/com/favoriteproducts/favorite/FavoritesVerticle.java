@@ -8,6 +8,8 @@ import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.db.Cursor;
 import com.favoriteproducts.db.DbErrors;
+import com.favoriteproducts.metrics.AppMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -49,6 +51,7 @@ public class FavoritesVerticle extends VerticleBase {
   private JobRepository jobs;
   private JobsConfig cfg;
   private DeliveryOptions productsOptions;
+  private Counter accepted;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
   /** What an accepted add came to: already stored, or a pending job (new or the one already pending). */
@@ -64,6 +67,7 @@ public class FavoritesVerticle extends VerticleBase {
     favorites = new FavoriteRepository(pool);
     jobs = new JobRepository(pool);
     productsOptions = new DeliveryOptions().setSendTimeout(cfg.listProductsTimeoutMs());
+    accepted = JobMetrics.accepted(AppMetrics.from(config()));
     EventBus bus = vertx.eventBus();
     register(bus, Addresses.FAVORITES_ADD, this::add);
     register(bus, Addresses.FAVORITES_REMOVE, this::remove);
@@ -102,6 +106,7 @@ public class FavoritesVerticle extends VerticleBase {
           return favorites.find(customerId, productId).compose(this::storedReply);
         }
         if (a.created()) {
+          accepted.increment();
           // Best effort: if no jobs verticle takes it now, the sweeper publishes the job (it is durable already).
           vertx.eventBus().send(Addresses.JOBS_PUBLISH, a.job().message());
         }
