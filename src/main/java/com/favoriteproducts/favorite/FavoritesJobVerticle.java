@@ -70,7 +70,7 @@ public class FavoritesJobVerticle extends VerticleBase {
     cfg = JobsConfig.from(config());
     RabbitConfig rabbitConfig = RabbitConfig.from(config());
     PgConfig pg = PgConfig.from(config());
-    pool = PgBuilder.pool().with(pg.poolOptions("favorites-jobs-" + deploymentID())).connectingTo(pg.connectOptions())
+    pool = PgBuilder.pool().with(pg.poolOptions("favorites-jobs-" + UUID.randomUUID())).connectingTo(pg.connectOptions())
       .using(vertx).build();
     jobs = new JobRepository(pool);
     productOptions = new DeliveryOptions().setSendTimeout(cfg.productTimeoutMs());

@@ -62,7 +62,7 @@ public class FavoritesVerticle extends VerticleBase {
   public Future<?> start() {
     cfg = JobsConfig.from(config());
     PgConfig pg = PgConfig.from(config());
-    pool = PgBuilder.pool().with(pg.poolOptions("favorites-" + deploymentID())).connectingTo(pg.connectOptions())
+    pool = PgBuilder.pool().with(pg.poolOptions("favorites-" + UUID.randomUUID())).connectingTo(pg.connectOptions())
       .using(vertx).build();
     favorites = new FavoriteRepository(pool);
     jobs = new JobRepository(pool);

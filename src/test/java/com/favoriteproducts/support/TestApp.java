@@ -82,6 +82,11 @@ public final class TestApp implements AutoCloseable {
 
   public static TestApp start(JsonObject config) {
     config.put("METRICS_REGISTRY", config.getString("METRICS_REGISTRY", "test-" + UUID.randomUUID()));
+    // Each app its own RabbitMQ names (deleted when it closes), so two apps alive at once never share queues.
+    if (!config.getBoolean("SHARE_RABBITMQ_PREFIX", false)) {
+      config.put("RABBITMQ_QUEUE_PREFIX", config.getString("RABBITMQ_QUEUE_PREFIX", "test") + "-"
+        + UUID.randomUUID().toString().substring(0, 6));
+    }
     Vertx vertx = await(Nodes.build(config));
     FakeProducts fake;
     Map<String, String> deployments;
