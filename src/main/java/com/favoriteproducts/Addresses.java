@@ -16,4 +16,8 @@ public final class Addresses {
   public static final String CUSTOMERS_DELETE = "customers.delete";
   public static final String CUSTOMERS_LIST = "customers.list";
   public static final String CUSTOMERS_HEALTH = "customers.health";
+
+  public static final String PRODUCTS_GET = "products.get";
+  public static final String PRODUCTS_GET_MANY = "products.getMany";
+  public static final String PRODUCTS_HEALTH = "products.health";
 }

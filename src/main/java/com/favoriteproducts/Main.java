@@ -6,15 +6,20 @@ import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.customer.CustomerVerticle;
 import com.favoriteproducts.db.Migrations;
 import com.favoriteproducts.http.HttpVerticle;
+import com.favoriteproducts.product.ProductVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.favoriteproducts.cluster.Nodes;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -54,13 +59,54 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions());
-    deploy(vertx, config).onSuccess(ids -> LOG.info("favorite-products started in {} ms: {} on HTTP port {}",
-        (System.nanoTime() - t0) / 1_000_000, verticles(config), integer(config, "HTTP_PORT", 8000)))
-      .onFailure(err -> {
-        LOG.error("start-up failed: {}", err.getMessage(), err);
-        vertx.close().onComplete(x -> System.exit(1));
-      });
+    Vertx vertx;
+    try {
+      vertx = Nodes.build(config).await(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("cannot start Vert.x: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
+    long shutdownTimeout = integer(config, "SHUTDOWN_TIMEOUT_MS", 15_000);
+    deploy(vertx, config).onSuccess(deployments -> {
+      LOG.info("favorite-products started in {} ms: {} on HTTP port {}{}", (System.nanoTime() - t0) / 1_000_000,
+        deployments.keySet(), integer(config, "HTTP_PORT", 8000), vertx.isClustered() ? " (clustered)" : "");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        LOG.info("shutting down (timeout {} ms)", shutdownTimeout);
+        try {
+          shutdown(vertx, deployments).await(shutdownTimeout + 5_000, TimeUnit.MILLISECONDS);
+          LOG.info("stopped");
+        } catch (Exception e) {
+          LOG.warn("shutdown did not complete cleanly: {}", e.toString());
+        }
+      }, "graceful-shutdown"));
+    }).onFailure(err -> {
+      LOG.error("start-up failed: {}", err.getMessage(), err);
+      vertx.close().onComplete(x -> System.exit(1));
+    });
+  }
+
+  /**
+   * Graceful stop: the HTTP verticles first (no new requests; those in flight finish, bounded by
+   * SHUTDOWN_TIMEOUT_MS), then the job consumers (unacked jobs go back to RabbitMQ), then the rest; closing Vert.x
+   * last leaves the cluster and closes what is left.
+   */
+  public static Future<Void> shutdown(Vertx vertx, Map<String, String> deployments) {
+    List<String> order = new ArrayList<>();
+    order.add(HTTP);
+    order.add(FAVORITES_JOBS);
+    deployments.keySet().stream().filter(n -> !order.contains(n)).forEach(order::add);
+    Future<Void> chain = Future.succeededFuture();
+    for (String name : order) {
+      String id = deployments.get(name);
+      if (id != null) {
+        chain = chain.compose(v -> vertx.undeploy(id).otherwise(err -> {
+          LOG.warn("undeploying {} failed: {}", name, err.toString());
+          return null;
+        }));
+      }
+    }
+    return chain.eventually(vertx::close);
   }
 
   /** The verticles this node runs, validated. */
@@ -81,9 +127,9 @@ public final class Main {
 
   /**
    * Runs the schema migrations when this node hosts a verticle that uses PostgreSQL, then deploys the verticles.
-   * Completes with the deployment ids.
+   * Completes with the deployment id of each verticle name, in deployment order.
    */
-  public static Future<List<String>> deploy(Vertx vertx, JsonObject config) {
+  public static Future<Map<String, String>> deploy(Vertx vertx, JsonObject config) {
     Set<String> names;
     try {
       names = verticles(config);
@@ -95,18 +141,31 @@ public final class Main {
       : Future.succeededFuture();
     int cores = Runtime.getRuntime().availableProcessors();
     return schema.compose(v -> {
-      List<Future<String>> deployments = new ArrayList<>();
-      for (String name : names) {
+      Map<String, Future<String>> deployments = new LinkedHashMap<>();
+      // Back-end verticles first, the HTTP edge last: it takes requests only once what serves them is there.
+      List<String> order = new ArrayList<>(names);
+      if (order.remove(HTTP)) {
+        order.add(HTTP);
+      }
+      for (String name : order) {
         DeploymentOptions options = new DeploymentOptions().setConfig(config);
         switch (name) {
-          case HTTP -> deployments.add(vertx.deployVerticle(HttpVerticle.class,
-            options.setInstances(instances(config, "HTTP_INSTANCES", cores))));
-          case CUSTOMERS -> deployments.add(vertx.deployVerticle(CustomerVerticle.class,
+          case HTTP -> deployments.put(name, Future.all(new ArrayList<>(deployments.values()))
+            .compose(x -> vertx.deployVerticle(HttpVerticle.class,
+              options.setInstances(instances(config, "HTTP_INSTANCES", cores)))));
+          case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
             options.setInstances(instances(config, "CUSTOMERS_INSTANCES", cores))));
+          // One instance by default: the breaker, the single flight and the in-process cache are per instance.
+          case PRODUCTS -> deployments.put(name, vertx.deployVerticle(ProductVerticle.class,
+            options.setInstances(instances(config, "PRODUCTS_INSTANCES", 1))));
           default -> LOG.warn("verticle '{}' is not part of this build yet; skipped", name);
         }
       }
-      return Future.all(deployments).map(cf -> cf.<String>list());
+      return Future.all(new ArrayList<>(deployments.values())).map(cf -> {
+        Map<String, String> ids = new LinkedHashMap<>();
+        deployments.forEach((name, f) -> ids.put(name, f.result()));
+        return ids;
+      });
     });
   }
 

@@ -1,49 +1,171 @@
 package com.favoriteproducts.auth;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Revoked token ids ({@code jti}) in Redis, each kept until the token would have expired.
+ * Revoked token ids ({@code jti}), each kept in Redis until the token would have expired, and mirrored in memory so
+ * that checking a request costs no I/O.
  *
- * <p>Redis being down must not take the API down: checks then fail open (a revoked token is accepted again until
- * Redis is back) and revocations answer 503. The README says so.
+ * <p>A revocation is written to Redis ({@code fp:revoked:<jti>} = exp, with a TTL) and published on the channel
+ * {@code fp:revocations}; every node subscribes and adds it to its in-memory set within milliseconds. On every
+ * (re)connection of the subscriber, and every {@code RESYNC_MS}, the set is reloaded from Redis (SCAN), so a node
+ * that missed messages catches up.
+ *
+ * <p>Redis being down does not take the API down: checks go on against the in-memory set (revocations known so far
+ * stay enforced), and new revocations answer 503. The README says so.
  */
 public final class Denylist {
 
   private static final Logger LOG = LoggerFactory.getLogger(Denylist.class);
-  private static final String PREFIX = "fp:revoked:";
-  private static final long WARN_EVERY_MS = 10_000;
+  static final String PREFIX = "fp:revoked:";
+  static final String CHANNEL = "fp:revocations";
+  private static final long RESYNC_MS = 60_000;
+  private static final long RECONNECT_MS = 2_000;
 
+  private final Vertx vertx;
   private final RedisAPI redis;
-  private final AtomicLong lastWarn = new AtomicLong();
+  private final Redis subscriberClient;
+  private final Map<String, Long> revoked = new ConcurrentHashMap<>();
+  private RedisConnection subscriber;
+  private long timer = -1;
+  private volatile boolean closed;
 
-  public Denylist(RedisAPI redis) {
+  public Denylist(Vertx vertx, RedisAPI redis, RedisOptions options) {
+    this.vertx = vertx;
     this.redis = redis;
+    this.subscriberClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+  }
+
+  /** Subscribes and loads the current set; never fails (Redis may be down: it retries in the background). */
+  public Future<Void> start() {
+    timer = vertx.setPeriodic(RESYNC_MS, id -> {
+      purgeExpired();
+      resync();
+    });
+    subscribe();
+    return Future.succeededFuture();
+  }
+
+  public Future<Void> close() {
+    closed = true;
+    if (timer != -1) {
+      vertx.cancelTimer(timer);
+    }
+    Future<Void> c = subscriber == null ? Future.succeededFuture() : subscriber.close();
+    return c.eventually(subscriberClient::close);
   }
 
   public Future<Void> revoke(String jti, long expEpochSeconds) {
-    long ttl = Math.max(1, expEpochSeconds - System.currentTimeMillis() / 1000);
-    return redis.set(List.of(PREFIX + jti, "1", "EX", Long.toString(ttl))).mapEmpty();
+    long ttl = Math.max(1, expEpochSeconds - nowSeconds());
+    String exp = Long.toString(expEpochSeconds);
+    return redis.set(List.of(PREFIX + jti, exp, "EX", Long.toString(ttl)))
+      .compose(ok -> redis.publish(CHANNEL, jti + ":" + exp))
+      .onSuccess(n -> revoked.put(jti, expEpochSeconds))
+      .mapEmpty();
   }
 
-  /** True when revoked; false when not, or when Redis cannot tell (fail open). */
-  public Future<Boolean> isRevoked(String jti) {
+  /** True when the token id was revoked (and the token has not expired anyway). No I/O. */
+  public boolean isRevoked(String jti) {
     if (jti == null) {
-      return Future.succeededFuture(false);
+      return false;
     }
-    return redis.exists(List.of(PREFIX + jti)).map(r -> r != null && r.toInteger() > 0).recover(err -> {
-      long now = System.currentTimeMillis();
-      long last = lastWarn.get();
-      if (now - last > WARN_EVERY_MS && lastWarn.compareAndSet(last, now)) {
-        LOG.warn("token denylist unavailable (Redis: {}); accepting tokens without the revocation check", err.getMessage());
+    Long exp = revoked.get(jti);
+    return exp != null && exp >= nowSeconds();
+  }
+
+  private void subscribe() {
+    if (closed) {
+      return;
+    }
+    subscriberClient.connect().onSuccess(conn -> {
+      subscriber = conn;
+      conn.handler(this::onMessage);
+      conn.exceptionHandler(err -> reconnect("subscriber failed: " + err.getMessage()));
+      conn.endHandler(v -> reconnect("subscriber closed"));
+      conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL))
+        .onSuccess(r -> resync())
+        .onFailure(err -> reconnect("cannot subscribe: " + err.getMessage()));
+    }).onFailure(err -> reconnect("cannot connect: " + err.getMessage()));
+  }
+
+  private void reconnect(String why) {
+    if (closed) {
+      return;
+    }
+    LOG.warn("token revocations: {}; retrying in {} ms (known revocations stay enforced)", why, RECONNECT_MS);
+    subscriber = null;
+    vertx.setTimer(RECONNECT_MS, id -> subscribe());
+  }
+
+  private void onMessage(Response msg) {
+    // ["message", channel, "jti:exp"]
+    if (msg == null || msg.size() < 3 || !"message".equals(msg.get(0).toString())) {
+      return;
+    }
+    String payload = msg.get(2).toString();
+    int colon = payload.lastIndexOf(':');
+    if (colon > 0) {
+      try {
+        revoked.put(payload.substring(0, colon), Long.parseLong(payload.substring(colon + 1)));
+      } catch (NumberFormatException e) {
+        LOG.warn("ignoring a malformed revocation message '{}'", payload);
       }
-      return Future.succeededFuture(false);
+    }
+  }
+
+  /** Reloads every revocation from Redis (SCAN + MGET). */
+  Future<Void> resync() {
+    return scan("0", new ArrayList<>()).compose(keys -> {
+      if (keys.isEmpty()) {
+        return Future.<Void>succeededFuture();
+      }
+      return redis.mget(keys).map(values -> {
+        for (int i = 0; i < keys.size(); i++) {
+          Response v = values.get(i);
+          if (v != null) {
+            try {
+              revoked.put(keys.get(i).substring(PREFIX.length()), Long.parseLong(v.toString()));
+            } catch (NumberFormatException ignored) {
+              // not one of ours
+            }
+          }
+        }
+        return (Void) null;
+      });
+    }).onFailure(err -> LOG.debug("revocation resync failed: {}", err.getMessage()));
+  }
+
+  private Future<List<String>> scan(String cursor, List<String> acc) {
+    return redis.scan(List.of(cursor, "MATCH", PREFIX + "*", "COUNT", "1000")).compose(r -> {
+      String next = r.get(0).toString();
+      for (Response key : r.get(1)) {
+        acc.add(key.toString());
+      }
+      return "0".equals(next) ? Future.succeededFuture(acc) : scan(next, acc);
     });
+  }
+
+  private void purgeExpired() {
+    long now = nowSeconds();
+    revoked.values().removeIf(exp -> exp < now);
+  }
+
+  private static long nowSeconds() {
+    return System.currentTimeMillis() / 1000;
   }
 }

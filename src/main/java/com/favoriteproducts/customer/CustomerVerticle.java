@@ -38,7 +38,7 @@ public class CustomerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     PgConfig pg = PgConfig.from(config());
-    pool = PgBuilder.pool().with(pg.poolOptions("customers-" + deploymentID())).connectingTo(pg.connectOptions())
+    pool = PgBuilder.pool().with(pg.poolOptions("customers-" + UUID.randomUUID())).connectingTo(pg.connectOptions())
       .using(vertx).build();
     repo = new CustomerRepository(pool);
     EventBus bus = vertx.eventBus();

@@ -62,6 +62,11 @@ public final class Migrations {
     return new Migrations(vertx, pg, list);
   }
 
+  /** How many migrations the code base has. */
+  public int count() {
+    return migrations.size();
+  }
+
   /** Creates the database when missing and applies pending migrations; completes with the number applied. */
   public Future<Integer> run() {
     return connect().compose(conn -> apply(conn).eventually(conn::close));

@@ -42,7 +42,7 @@ public final class ApiRoutes {
    * Adds the handlers; on authenticated operations {@code afterAuth} (the revocation check) runs first.
    */
   static void bind(RouterBuilder builder, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers,
-                   Handler<RoutingContext> afterAuth) {
+                   Handler<RoutingContext> afterAuth, InlineValidation validation) {
     List<String> problems = mismatches(contract, handlers);
     if (!problems.isEmpty()) {
       throw new IllegalStateException("the contract and the handlers disagree: " + problems);
@@ -52,6 +52,9 @@ public final class ApiRoutes {
       if (!op.getSecurityRequirements().isEmpty()) {
         route.addHandler(afterAuth);
       }
+      // Same validation as the router's, without its worker-thread hop (see InlineValidation).
+      route.setDoValidation(false);
+      route.addHandler(validation.handler(op));
       route.addHandler(handlers.get(op.getOperationId()));
     }
   }

@@ -67,12 +67,10 @@ final class AuthHandlers {
       Problems.send(rc, 401, "a bearer token is required");
       return;
     }
-    denylist.isRevoked(p.jti()).onComplete(ar -> {
-      if (ar.succeeded() && ar.result()) {
-        Problems.send(rc, 401, "this token has been revoked");
-      } else {
-        rc.next();
-      }
-    });
+    if (denylist.isRevoked(p.jti())) {
+      Problems.send(rc, 401, "this token has been revoked");
+    } else {
+      rc.next();
+    }
   }
 }

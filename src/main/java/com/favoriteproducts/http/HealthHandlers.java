@@ -1,8 +1,12 @@
 package com.favoriteproducts.http;
 
 import com.favoriteproducts.Addresses;
+import com.favoriteproducts.cluster.Nodes;
 import io.vertx.core.Future;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.RedisAPI;
@@ -12,8 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Liveness (the process answers) and readiness: PostgreSQL (through the customers verticle, wherever it runs) is
- * required; Redis is reported, and its absence only degrades the service (revocation checks fail open, and later
- * the product cache is bypassed).
+ * required; Redis and product lookups (through the products verticle) are reported, and trouble there only degrades
+ * the service: revocation checks fail open, product lookups bypass the cache or serve last-known copies. The products
+ * check is {@code UP}, {@code DEGRADED} (breaker not closed or its cache down), {@code DOWN} (no answer) or
+ * {@code ABSENT} (no node runs the products verticle).
  */
 final class HealthHandlers {
 
@@ -31,15 +37,26 @@ final class HealthHandlers {
   }
 
   void ready(RoutingContext rc) {
-    Future<String> pg = bus.request(Addresses.CUSTOMERS_HEALTH, new JsonObject(),
-        new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS))
+    DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS);
+    Future<String> pg = bus.request(Addresses.CUSTOMERS_HEALTH, new JsonObject(), timeout)
       .map(r -> "UP").otherwise("DOWN");
     Future<String> rd = redis.ping(List.of()).timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
       .map(r -> "UP").otherwise("DOWN");
-    Future.join(pg, rd).onComplete(ar -> {
-      JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result());
+    Future<String> products = bus.request(Addresses.PRODUCTS_HEALTH, new JsonObject(), timeout)
+      .map(r -> r.getString("status", "DOWN"))
+      .otherwise(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS ? "ABSENT" : "DOWN");
+    Future.join(pg, rd, products).onComplete(ar -> {
+      JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result())
+        .put("products", products.result());
       boolean ready = "UP".equals(pg.result());
-      String status = !ready ? "DOWN" : "UP".equals(rd.result()) ? "UP" : "DEGRADED";
+      ClusterManager cluster = Nodes.clusterManager();
+      if (cluster != null) {
+        boolean member = cluster.isActive();
+        checks.put("cluster", member ? "UP" : "DOWN").put("clusterMembers", cluster.getNodes().size());
+        ready = ready && member;
+      }
+      boolean degraded = !"UP".equals(rd.result()) || !"UP".equals(products.result());
+      String status = !ready ? "DOWN" : degraded ? "DEGRADED" : "UP";
       Json.send(rc, ready ? 200 : 503, new JsonObject().put("status", status).put("checks", checks));
     });
   }

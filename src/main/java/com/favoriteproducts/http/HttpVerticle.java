@@ -3,7 +3,10 @@ package com.favoriteproducts.http;
 import com.favoriteproducts.auth.Denylist;
 import com.favoriteproducts.auth.JwtSettings;
 import com.favoriteproducts.auth.TokenIssuer;
+import com.favoriteproducts.cluster.Nodes;
+import com.favoriteproducts.config.AppConfig;
 import com.favoriteproducts.config.RedisConfig;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -26,12 +29,14 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static com.favoriteproducts.config.AppConfig.integer;
 import static com.favoriteproducts.config.AppConfig.str;
@@ -43,6 +48,7 @@ public class HttpVerticle extends VerticleBase {
   static final String CONTRACT = "openapi.yaml";
 
   private Redis redisClient;
+  private Denylist denylist;
   private HttpServer server;
 
   @Override
@@ -50,13 +56,17 @@ public class HttpVerticle extends VerticleBase {
     JsonObject config = config();
     JwtSettings jwt = JwtSettings.from(config);
     JWTAuth jwtAuth = jwt.jwtAuth(vertx);
-    redisClient = Redis.createClient(vertx, RedisConfig.from(config).options());
+    RedisOptions redisOptions = RedisConfig.from(config).options();
+    redisClient = Redis.createClient(vertx, redisOptions);
     RedisAPI redis = RedisAPI.api(redisClient);
+    denylist = new Denylist(vertx, redis, redisOptions);
     Bus bus = new Bus(vertx, integer(config, "EVENTBUS_TIMEOUT_MS", 10_000));
 
-    AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), new Denylist(redis), bus);
+    AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
     HealthHandlers health = new HealthHandlers(bus, redis);
     CustomerHandlers customers = new CustomerHandlers(bus);
+    ProductHandlers products = new ProductHandlers(bus,
+      (AppConfig.longValue(config, "PRODUCTS_BREAKER_RESET_MS", 10_000) + 999) / 1000);
 
     Map<String, Handler<RoutingContext>> handlers = new HashMap<>();
     handlers.put("healthLive", health::live);
@@ -69,23 +79,28 @@ public class HttpVerticle extends VerticleBase {
     handlers.put("replaceCustomer", customers::replace);
     handlers.put("patchCustomer", customers::patch);
     handlers.put("deleteCustomer", customers::delete);
+    handlers.put("getProduct", products::get);
 
     int bodyLimit = integer(config, "BODY_LIMIT_BYTES", 64 * 1024);
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
-    return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx))
+    return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx), denylist.start())
       .compose(all -> {
         OpenAPIContract contract = all.resultAt(0);
         SwaggerUi swagger = all.resultAt(2);
-        RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+        RequestExtractor extractor = RequestExtractor.withBodyHandler();
+        RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
         builder.rootHandler((PlatformHandler) HttpVerticle::prepare);
         builder.rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit));
         builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwtAuth));
-        ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked);
+        ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked, new InlineValidation(vertx, contract, extractor));
         Router router = builder.createRouter();
 
         Buffer yaml = all.resultAt(1);
         router.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml").end(yaml));
         swagger.mount(router, "/docs");
+        if (Nodes.metricsEnabled(config)) {
+          router.get("/metrics").handler(PrometheusScrapingHandler.create(Nodes.registryName(config)));
+        }
 
         router.route().failureHandler(HttpVerticle::onFailure);
         router.errorHandler(404, rc -> Problems.send(rc, 404, "no such resource: " + rc.request().path()));
@@ -104,13 +119,16 @@ public class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown();
-    return closing.eventually(() -> {
-      if (redisClient != null) {
-        redisClient.close();
-      }
-      return Future.succeededFuture();
-    });
+    // Graceful: stop accepting, let requests in flight finish (bounded), then close.
+    long timeout = integer(config(), "SHUTDOWN_TIMEOUT_MS", 15_000);
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.MILLISECONDS);
+    return closing.eventually(() -> denylist == null ? Future.succeededFuture() : denylist.close())
+      .eventually(() -> {
+        if (redisClient != null) {
+          redisClient.close();
+        }
+        return Future.succeededFuture();
+      });
   }
 
   /**

@@ -1,0 +1,83 @@
+package com.favoriteproducts.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestValidatorImpl;
+import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Validates requests against the contract on the event loop, with the same validator and the same result
+ * ({@link ValidatedRequest} under {@link RouterBuilder#KEY_META_DATA_VALIDATED_REQUEST}, failures as
+ * {@code HttpException(400, ValidatorException)}) as the router's own validation handler.
+ *
+ * <p>Why: in vertx-openapi 5.0.7, {@code RequestValidator.validate} runs every validation through an ordered
+ * {@code executeBlocking}, a worker-thread round trip that serializes all requests of an event loop. Bodies are
+ * capped at 64 KiB, so validating in place is cheap and bounded; measured on the read path it multiplied
+ * throughput (see the README's benchmark). Pinned to vertx-openapi 5.0.7 by the BOM; the public
+ * {@code validateParameter}/{@code validateBody} of {@link RequestValidatorImpl} are what its own code calls.
+ */
+final class InlineValidation {
+
+  private final RequestValidatorImpl validator;
+  private final RequestExtractor extractor;
+
+  InlineValidation(Vertx vertx, OpenAPIContract contract, RequestExtractor extractor) {
+    this.validator = new RequestValidatorImpl(vertx, contract);
+    this.extractor = extractor;
+  }
+
+  Handler<RoutingContext> handler(Operation operation) {
+    return rc -> extractor.extractValidatableRequest(rc, operation).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(rc, ar.cause());
+        return;
+      }
+      ValidatedRequest validated;
+      try {
+        validated = validate(ar.result(), operation);
+      } catch (RuntimeException e) {
+        fail(rc, e);
+        return;
+      }
+      rc.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
+      rc.next();
+    });
+  }
+
+  private static void fail(RoutingContext rc, Throwable err) {
+    rc.fail(err instanceof ValidatorException ? new HttpException(400, err.getMessage(), err) : err);
+  }
+
+  private ValidatedRequest validate(ValidatableRequest request, Operation operation) {
+    Map<String, RequestParameter> cookies = new HashMap<>(2);
+    Map<String, RequestParameter> headers = new HashMap<>(4);
+    Map<String, RequestParameter> path = new HashMap<>(4);
+    Map<String, RequestParameter> query = new HashMap<>(4);
+    for (Parameter p : operation.getParameters()) {
+      String name = p.getName();
+      switch (p.getIn()) {
+        case COOKIE -> cookies.put(name, validator.validateParameter(p, request.getCookies().get(name)));
+        case HEADER -> headers.put(name, validator.validateParameter(p, request.getHeaders().get(name)));
+        case PATH -> path.put(name, validator.validateParameter(p, request.getPathParameters().get(name)));
+        case QUERY -> query.put(name, validator.validateParameter(p, request.getQuery().get(name)));
+        default -> throw new IllegalStateException("unsupported parameter location " + p.getIn());
+      }
+    }
+    RequestParameter body = validator.validateBody(operation.getRequestBody(), request);
+    return new ValidatedRequestImpl(cookies, headers, path, query, body);
+  }
+}

@@ -1,0 +1,67 @@
+package com.favoriteproducts.product;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+import java.util.ArrayDeque;
+import java.util.function.Supplier;
+
+/**
+ * Runs at most {@code max} asynchronous tasks at a time; the others wait in line (FIFO). Used from one event loop
+ * (a verticle instance's), so it needs no locking.
+ */
+final class ConcurrencyLimit {
+
+  private final int max;
+  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private int running;
+  private boolean draining;
+
+  ConcurrencyLimit(int max) {
+    this.max = max;
+  }
+
+  <T> Future<T> run(Supplier<Future<T>> task) {
+    Promise<T> result = Promise.promise();
+    Runnable start = () -> {
+      running++;
+      Future<T> f;
+      try {
+        f = task.get();
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      f.onComplete(ar -> {
+        running--;
+        result.handle(ar);
+        drain();
+      });
+    };
+    waiting.add(start);
+    drain();
+    return result.future();
+  }
+
+  /** Starts waiting tasks while there is room; a loop, not recursion, since tasks may complete synchronously. */
+  private void drain() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    try {
+      while (running < max && !waiting.isEmpty()) {
+        waiting.poll().run();
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  int running() {
+    return running;
+  }
+
+  int waiting() {
+    return waiting.size();
+  }
+}

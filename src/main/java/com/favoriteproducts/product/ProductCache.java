@@ -1,0 +1,180 @@
+package com.favoriteproducts.product;
+
+import com.favoriteproducts.config.RedisConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The Redis side of product lookups: one key per product, {@code fp:product:<id>}, holding the product JSON with its
+ * {@code fetchedAt} (or a not-found marker). Whether an entry is still fresh is decided from {@code fetchedAt}; the
+ * key itself lives as long as the last-known copy is useful (PRODUCTS_STALE_TTL_SECONDS), or briefly for a marker.
+ * So one MGET answers both "fresh?" and "what did we last know?".
+ *
+ * <p>One dedicated (pipelining) connection per verticle instance. When Redis does not answer, every call fails fast
+ * (callers treat that as a miss and skip writes), and a new connection is tried at most once per second.
+ * Used from the verticle's event loop only.
+ */
+final class ProductCache {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProductCache.class);
+  static final String PREFIX = "fp:product:";
+  private static final long RETRY_MS = 1000;
+
+  /** Redis is not reachable (or was not, less than a second ago). */
+  static final class CacheDownException extends RuntimeException {
+    CacheDownException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Redis client;
+  private final long timeoutMs;
+  private RedisConnection conn;
+  private Future<RedisConnection> connecting;
+  private long retryAt;
+  private boolean down;
+
+  ProductCache(Vertx vertx, RedisConfig redis, long timeoutMs) {
+    this.vertx = vertx;
+    // The pool only hands out the one connection in use (and a replacement while an old one is being closed).
+    RedisOptions options = redis.options().setMaxPoolSize(2).setMaxPoolWaiting(16);
+    options.getNetClientOptions().setConnectTimeout((int) timeoutMs).setTcpNoDelay(true);
+    this.client = Redis.createClient(vertx, options);
+    this.timeoutMs = timeoutMs;
+  }
+
+  static String key(String id) {
+    return PREFIX + id;
+  }
+
+  /** The stored entries for the ids, in order, null where absent: one MGET. */
+  Future<List<JsonObject>> getAll(List<String> ids) {
+    Request mget = Request.cmd(Command.MGET);
+    for (String id : ids) {
+      mget.arg(key(id));
+    }
+    return send(mget).map(res -> {
+      List<JsonObject> out = new ArrayList<>(ids.size());
+      for (int i = 0; i < ids.size(); i++) {
+        Response r = res == null ? null : res.get(i);
+        out.add(parse(r));
+      }
+      return out;
+    });
+  }
+
+  private static JsonObject parse(Response r) {
+    if (r == null) {
+      return null;
+    }
+    try {
+      return new JsonObject(r.toBuffer());
+    } catch (RuntimeException e) {
+      return null; // not ours, or damaged: a miss
+    }
+  }
+
+  /**
+   * Stores the entry with the TTL, without waiting for the answer: on the one connection, several puts in a row go
+   * out pipelined. Skipped while Redis is down.
+   */
+  void put(String id, JsonObject stored, long ttlSeconds) {
+    if (conn == null && down) {
+      return;
+    }
+    send(Request.cmd(Command.SET).arg(key(id)).arg(stored.toBuffer()).arg("EX").arg(ttlSeconds))
+      .onFailure(err -> LOG.debug("cache write of {} failed: {}", id, err.getMessage()));
+  }
+
+  /** UP when Redis answers a PING within the timeout. */
+  Future<Boolean> ping() {
+    return send(Request.cmd(Command.PING)).map(r -> true).otherwise(false);
+  }
+
+  private Future<Response> send(Request request) {
+    return connection().compose(c -> c.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+      .onFailure(err -> {
+        if (err instanceof TimeoutException) {
+          drop(c, "a command took longer than " + timeoutMs + " ms");
+        }
+      }));
+  }
+
+  private Future<RedisConnection> connection() {
+    if (conn != null) {
+      return Future.succeededFuture(conn);
+    }
+    if (connecting != null) {
+      return connecting;
+    }
+    long now = System.currentTimeMillis();
+    if (now < retryAt) {
+      return Future.failedFuture(new CacheDownException("Redis is down; next connection attempt in " + (retryAt - now) + " ms"));
+    }
+    // A connection that arrives after the deadline is closed, not leaked.
+    Promise<RedisConnection> attempt = Promise.promise();
+    long timer = vertx.setTimer(timeoutMs * 2, t -> attempt.tryFail(new CacheDownException("Redis connect timed out")));
+    client.connect().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.failed()) {
+        attempt.tryFail(ar.cause());
+      } else if (!attempt.tryComplete(ar.result())) {
+        ar.result().close();
+      }
+    });
+    connecting = attempt.future().andThen(ar -> {
+      connecting = null;
+      if (ar.succeeded()) {
+        RedisConnection c = ar.result();
+        conn = c;
+        c.exceptionHandler(err -> drop(c, err.getMessage()));
+        c.endHandler(v -> drop(c, "connection closed"));
+        if (down) {
+          LOG.info("Redis answers again: product cache back in use");
+        }
+        down = false;
+      } else {
+        retryAt = System.currentTimeMillis() + RETRY_MS;
+        if (!down) {
+          LOG.warn("Redis unreachable ({}): product lookups bypass the cache until it answers", ar.cause().getMessage());
+        }
+        down = true;
+      }
+    });
+    return connecting;
+  }
+
+  private void drop(RedisConnection c, String why) {
+    if (conn != c) {
+      return;
+    }
+    conn = null;
+    down = true;
+    retryAt = System.currentTimeMillis() + RETRY_MS;
+    LOG.warn("Redis connection lost ({}): product lookups bypass the cache until it answers", why);
+    c.close();
+  }
+
+  Future<Void> close() {
+    RedisConnection c = conn;
+    conn = null;
+    Future<Void> closing = c == null ? Future.succeededFuture() : c.close().otherwiseEmpty();
+    return closing.eventually(client::close);
+  }
+}

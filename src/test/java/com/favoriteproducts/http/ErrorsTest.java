@@ -1,0 +1,130 @@
+package com.favoriteproducts.http;
+
+import com.favoriteproducts.support.TestApp;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static com.favoriteproducts.support.TestApp.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("errors are RFC 9457 problems, never a 5xx for bad input")
+class ErrorsTest {
+
+  static TestApp app;
+  static String admin;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start();
+    admin = app.adminToken();
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  private static JsonObject problem(HttpResponse<Buffer> r, int status) {
+    assertThat(r.statusCode()).isEqualTo(status);
+    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    JsonObject p = r.bodyAsJsonObject();
+    assertThat(p.getInteger("status")).isEqualTo(status);
+    assertThat(p.getString("type")).isNotBlank();
+    assertThat(p.getString("title")).isNotBlank();
+    assertThat(p.encode()).doesNotContain("Exception").doesNotContain("\tat ");
+    return p;
+  }
+
+  private HttpResponse<Buffer> post(String contentType, Buffer body) {
+    var req = app.http.post("/v1/customers").bearerTokenAuthentication(admin);
+    if (contentType != null) {
+      req.putHeader("Content-Type", contentType);
+    }
+    return await(body == null ? req.send() : req.sendBuffer(body));
+  }
+
+  @Test
+  @DisplayName("malformed JSON gets 400")
+  void malformedJson() {
+    JsonObject p = problem(post("application/json", Buffer.buffer("{\"name\": ")), 400);
+    assertThat(p.getString("detail")).contains("JSON");
+  }
+
+  @Test
+  @DisplayName("a JSON array or a string instead of an object gets 400")
+  void wrongJsonShape() {
+    problem(post("application/json", Buffer.buffer("[1,2]")), 400);
+    problem(post("application/json", Buffer.buffer("\"text\"")), 400);
+  }
+
+  @Test
+  @DisplayName("a missing body gets 400")
+  void missingBody() {
+    problem(post("application/json", null), 400);
+  }
+
+  @Test
+  @DisplayName("a body that is not JSON gets 415")
+  void wrongMediaType() {
+    problem(post("text/plain", Buffer.buffer("name=x")), 415);
+    problem(post("application/x-www-form-urlencoded", Buffer.buffer("name=x&email=a@b.co")), 415);
+  }
+
+  @Test
+  @DisplayName("a body over 64 KiB gets 413")
+  void tooLarge() {
+    String big = "{\"name\":\"" + "a".repeat(70 * 1024) + "\",\"email\":\"a@b.co\"}";
+    problem(post("application/json", Buffer.buffer(big)), 413);
+  }
+
+  @Test
+  @DisplayName("an unknown route gets 404 and a wrong method 405")
+  void unknownRouteAndMethod() {
+    problem(await(app.http.get("/v1/nothing-here").bearerTokenAuthentication(admin).send()), 404);
+    problem(await(app.http.get("/").send()), 404);
+    problem(await(app.http.request(HttpMethod.DELETE, "/v1/customers").bearerTokenAuthentication(admin).send()), 405);
+    problem(await(app.http.request(HttpMethod.PATCH, "/v1/auth/token").send()), 405);
+  }
+
+  @Test
+  @DisplayName("bad query parameters get 400 naming the parameter")
+  void badQuery() {
+    JsonObject p = problem(await(app.http.get("/v1/customers?limit=0").bearerTokenAuthentication(admin).send()), 400);
+    assertThat(p.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("limit");
+    problem(await(app.http.get("/v1/customers?limit=abc").bearerTokenAuthentication(admin).send()), 400);
+    problem(await(app.http.get("/v1/customers?limit=101").bearerTokenAuthentication(admin).send()), 400);
+    JsonObject c = problem(await(app.http.get("/v1/customers?cursor=bm90LWEtY3Vyc29y").bearerTokenAuthentication(admin).send()), 400);
+    assertThat(c.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("cursor");
+  }
+
+  @Test
+  @DisplayName("every response carries a request id, echoed when the client sends one")
+  void requestId() {
+    HttpResponse<Buffer> r = await(app.http.get("/health/live").putHeader("X-Request-Id", "abc-123").send());
+    assertThat(r.getHeader("X-Request-Id")).isEqualTo("abc-123");
+    assertThat(await(app.http.get("/health/live").send()).getHeader("X-Request-Id")).isNotBlank();
+  }
+
+  @Test
+  @DisplayName("the contract is served at /openapi.yaml and Swagger UI at /docs with the bearer scheme")
+  void docs() {
+    HttpResponse<Buffer> yaml = await(app.http.get("/openapi.yaml").send());
+    assertThat(yaml.statusCode()).isEqualTo(200);
+    assertThat(yaml.bodyAsString()).contains("openapi: 3.1.0").contains("bearerAuth");
+    HttpResponse<Buffer> redirect = await(app.http.get("/docs").followRedirects(false).send());
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    assertThat(redirect.getHeader("Location")).isEqualTo("/docs/");
+    HttpResponse<Buffer> ui = await(app.http.get("/docs/").send());
+    assertThat(ui.statusCode()).isEqualTo(200);
+    assertThat(ui.bodyAsString()).contains("swagger-ui");
+    HttpResponse<Buffer> init = await(app.http.get("/docs/swagger-initializer.js").send());
+    assertThat(init.bodyAsString()).contains("/openapi.yaml");
+    assertThat(await(app.http.get("/docs/swagger-ui-bundle.js").send()).statusCode()).isEqualTo(200);
+  }
+}

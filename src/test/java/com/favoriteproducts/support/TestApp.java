@@ -1,0 +1,175 @@
+package com.favoriteproducts.support;
+
+import com.favoriteproducts.Main;
+import com.favoriteproducts.cluster.Nodes;
+import com.favoriteproducts.config.RedisConfig;
+import com.favoriteproducts.fake.FakeProductsVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole service deployed in-process (through {@link Main#deploy}) against the test services, with a web client
+ * pointed at it, a direct pool on its database (to assert stored state) and helpers to get tokens.
+ * The product API is the real fake-products verticle, deployed first in the same Vert.x on a free port with its admin
+ * routes on ({@link #fakeProducts}); PRODUCTS_BASE_URL points at it unless the config sets one.
+ * One per test class: {@code static TestApp app = TestApp.start()} in {@code @BeforeAll}, {@code app.close()} after.
+ */
+public final class TestApp implements AutoCloseable {
+
+  public static final String API_TOKEN = "test-api-token-" + UUID.randomUUID();
+  private static final String JWT_SECRET = "test-jwt-secret-" + UUID.randomUUID();
+
+  public final Vertx vertx;
+  public final JsonObject config;
+  public final WebClient http;
+  public final Pool db;
+  public final int port;
+  /** The in-process product API stand-in and its admin routes. */
+  public final FakeProducts fakeProducts;
+  /** Its base URL (what PRODUCTS_BASE_URL is set to by default). */
+  public final String fakeProductsUrl;
+  private Redis redisClient;
+
+  private TestApp(Vertx vertx, JsonObject config, int port, FakeProducts fakeProducts) {
+    this.vertx = vertx;
+    this.config = config;
+    this.port = port;
+    this.fakeProducts = fakeProducts;
+    this.fakeProductsUrl = fakeProducts.url;
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+      .setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    this.db = PgBuilder.pool().with(new PoolOptions().setMaxSize(4).setName("test-" + UUID.randomUUID()))
+      .connectingTo(com.favoriteproducts.config.PgConfig.from(config).connectOptions()).using(vertx).build();
+  }
+
+  /** The standard configuration for tests: test services, a free HTTP port, fixed test secrets. */
+  public static JsonObject defaultConfig() {
+    return TestServices.config()
+      .put("HTTP_PORT", freePort()).put("HTTP_HOST", "127.0.0.1")
+      .put("HTTP_INSTANCES", 2).put("CUSTOMERS_INSTANCES", 2).put("PG_POOL_SIZE", 4)
+      .put("API_TOKEN", API_TOKEN).put("JWT_SECRET", JWT_SECRET).put("JWT_ALGORITHM", "HS256")
+      .put("JWT_ISSUER", "favorite-products").put("JWT_TTL_SECONDS", 3600)
+      .put("PRODUCTS_INSTANCES", 1)
+      .put("VERTICLES", "http,customers,products");
+  }
+
+  public static TestApp start() {
+    return start(defaultConfig());
+  }
+
+  public static TestApp start(JsonObject config) {
+    config.put("METRICS_REGISTRY", config.getString("METRICS_REGISTRY", "test-" + UUID.randomUUID()));
+    Vertx vertx = await(Nodes.build(config));
+    FakeProducts fake;
+    try {
+      FakeProductsVerticle verticle = new FakeProductsVerticle();
+      vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(new JsonObject()
+        .put("PORT", 0).put("CATALOG_SIZE", 100).put("ADMIN_ENABLED", true))).await(30, TimeUnit.SECONDS);
+      fake = new FakeProducts(vertx, verticle.actualPort());
+      if (!config.containsKey("PRODUCTS_BASE_URL")) {
+        config.put("PRODUCTS_BASE_URL", fake.url);
+      }
+      Main.deploy(vertx, config).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("the service did not start: " + e.getMessage(), e);
+    }
+    return new TestApp(vertx, config, config.getInteger("HTTP_PORT"), fake);
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Blocks for a future's result (tests only: never on an event loop). */
+  public static <T> T await(Future<T> f) {
+    try {
+      return f.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public String adminToken() {
+    return token(new JsonObject().put("token", API_TOKEN));
+  }
+
+  public String customerToken(String customerId) {
+    return token(new JsonObject().put("token", API_TOKEN).put("customerId", customerId));
+  }
+
+  private String token(JsonObject body) {
+    HttpResponse<Buffer> r = await(http.post("/v1/auth/token").sendJsonObject(body));
+    if (r.statusCode() != 200) {
+      throw new AssertionError("token request failed: " + r.statusCode() + " " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject().getString("access_token");
+  }
+
+  /** Creates a customer with a fresh email through the API; returns the response body. */
+  public JsonObject createCustomer(String adminToken) {
+    String email = "c-" + UUID.randomUUID() + "@example.com";
+    HttpResponse<Buffer> r = await(http.post("/v1/customers").bearerTokenAuthentication(adminToken)
+      .sendJsonObject(new JsonObject().put("name", "Customer " + email).put("email", email)));
+    if (r.statusCode() != 201) {
+      throw new AssertionError("create failed: " + r.statusCode() + " " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
+  }
+
+  /** A Redis client on the app's Redis database (created on first use). */
+  public synchronized RedisAPI redis() {
+    if (redisClient == null) {
+      redisClient = Redis.createClient(vertx, RedisConfig.from(config).options());
+    }
+    return RedisAPI.api(redisClient);
+  }
+
+  /** Deletes the keys matching the pattern (SCAN, then DEL) in the app's Redis database; returns how many. */
+  public int deleteRedisKeys(String pattern) {
+    int deleted = 0;
+    String cursor = "0";
+    do {
+      Response page = await(redis().scan(List.of(cursor, "MATCH", pattern, "COUNT", "1000")));
+      cursor = page.get(0).toString();
+      List<String> keys = new ArrayList<>();
+      page.get(1).forEach(k -> keys.add(k.toString()));
+      if (!keys.isEmpty()) {
+        deleted += await(redis().del(keys)).toInteger();
+      }
+    } while (!cursor.equals("0"));
+    return deleted;
+  }
+
+  @Override
+  public void close() {
+    await(db.close());
+    if (redisClient != null) {
+      await(redisClient.close());
+    }
+    await(vertx.close());
+  }
+}
