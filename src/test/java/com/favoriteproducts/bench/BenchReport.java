@@ -111,6 +111,10 @@ final class BenchReport {
   private JsonObject load(String step) throws IOException {
     JsonObject wrk = readJson(work.resolve(step + ".json"));
     if (wrk != null) {
+      Path others = work.resolve(step + ".others");
+      if (Files.exists(others) && Files.readString(others).trim().matches("\\d+")) {
+        wrk.put("otherProcessesCpuPercent", Integer.parseInt(Files.readString(others).trim()));
+      }
       return wrk.put("status", "ok");
     }
     Path skip = work.resolve(step + ".skip");
@@ -202,8 +206,9 @@ final class BenchReport {
       set.getInteger("connections"), set.getInteger("wrkThreads"), set.getInteger("customers"),
       set.getInteger("favoritesPerCustomer")));
 
-    b.append("| scenario | requests/s | p50 ms | p99 ms | errors | x fixed ceiling | x PG ceiling | target | met |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+    b.append("| scenario | requests/s | p50 ms | p99 ms | errors | x fixed ceiling | x PG ceiling | target | met"
+      + " | others' CPU |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
     JsonObject ceilings = out.getJsonObject("ceilings");
     row(b, "ceiling: " + ceilings.getJsonObject("fixed").getString("name"), ceilings.getJsonObject("fixed"), null);
     row(b, "ceiling: " + ceilings.getJsonObject("pg").getString("name"), ceilings.getJsonObject("pg"), null);
@@ -212,7 +217,9 @@ final class BenchReport {
       row(b, s.getString("id") + ". " + s.getString("name") + " — `" + s.getString("request") + "`", s,
         s.getJsonObject("target"));
     }
-    b.append('\n');
+    b.append("\nRatios compare requests/s (scenario 3: accepted adds/s) with the ceiling runs of the same machine."
+      + " \"others' CPU\": share of the machine's CPUs used during the measured run by processes that are not part"
+      + " of the benchmark (other builds and tests on a shared machine); above about 10% the figures are low.\n\n");
 
     List<String> notes = new ArrayList<>();
     for (Object o : out.getJsonArray("scenarios")) {
@@ -278,7 +285,7 @@ final class BenchReport {
     String t = target == null ? "" : target.getString("text", "");
     String met = target == null ? "" : yesNo(target.getBoolean("met"));
     if (!"ok".equals(r.getString("status"))) {
-      b.append(String.format("| %s | %s | | | | | | %s | |%n", name, r.getString("status"), t));
+      b.append(String.format("| %s | %s | | | | | | %s | | |%n", name, r.getString("status"), t));
       return;
     }
     JsonObject lat = r.getJsonObject("latencyMs", new JsonObject());
@@ -286,9 +293,10 @@ final class BenchReport {
     boolean adds = r.containsKey("acceptedPerSecond");
     String rps = adds ? String.format(Locale.ROOT, "%,.0f accepted/s", r.getDouble("acceptedPerSecond"))
       : String.format(Locale.ROOT, "%,.0f", r.getDouble("rps", 0.0));
-    b.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %s | %s | %s | %s |%n", name, rps,
+    Integer others = r.getInteger("otherProcessesCpuPercent");
+    b.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s |%n", name, rps,
       lat.getDouble("p50", 0.0), lat.getDouble("p99", 0.0), errors(err), x(r.getDouble("vsFixedCeiling")),
-      x(r.getDouble("vsPgCeiling")), t, met));
+      x(r.getDouble("vsPgCeiling")), t, met, others == null ? "" : others + "%"));
   }
 
   private static String errors(JsonObject err) {

@@ -157,7 +157,10 @@ final class Seeder {
     int status = probe.statusCode();
     fav.put("probeStatus", status);
     if (status == 404 || status == 405) {
-      skip(fav, "PUT /v1/customers/{id}/favorites/{productId} answered " + ServiceClient.describe(probe)
+      JsonObject problem = ServiceClient.jsonOrNull(probe);
+      fav.put("probeAnswer", ServiceClient.describe(probe));
+      skip(fav, "PUT /v1/customers/{id}/favorites/{productId} answered " + status
+        + (problem != null && problem.getString("title") != null ? " " + problem.getString("title") : "")
         + " (endpoint not available yet)");
       return;
     }
