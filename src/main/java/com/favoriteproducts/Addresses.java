@@ -20,4 +20,30 @@ public final class Addresses {
   public static final String PRODUCTS_GET = "products.get";
   public static final String PRODUCTS_GET_MANY = "products.getMany";
   public static final String PRODUCTS_HEALTH = "products.health";
+
+  // Favorites (FavoritesVerticle: PostgreSQL, the HTTP edge's API)
+  public static final String FAVORITES_ADD = "favorites.add";
+  public static final String FAVORITES_REMOVE = "favorites.remove";
+  public static final String FAVORITES_GET = "favorites.get";
+  public static final String FAVORITES_LIST = "favorites.list";
+  public static final String JOBS_GET = "jobs.get";
+
+  // Add jobs (FavoritesJobVerticle: owns the RabbitMQ connection)
+  /** Internal: the favorites verticle asks a jobs verticle to publish a job it has just stored (fire and forget). */
+  public static final String JOBS_PUBLISH = "jobs.publish";
+  public static final String JOBS_DEAD_LIST = "jobs.dead.list";
+  public static final String JOBS_DEAD_REPLAY = "jobs.dead.replay";
+  public static final String JOBS_HEALTH = "jobs.health";
+  /** Internal: favorites events for the RabbitMQ fanout exchange, sent (point to point) to one jobs verticle. */
+  public static final String FAVORITES_EVENTS_RELAY = "favorites.events.relay";
+
+  // Published events (publish/subscribe)
+  /** {@code jobs.completed.<jobId>}: published when a job is done or failed; the job as {@link #JOBS_GET} returns it. */
+  public static final String JOBS_COMPLETED_PREFIX = "jobs.completed.";
+  public static final String FAVORITES_ADDED = "favorites.added";
+  public static final String FAVORITES_REMOVED = "favorites.removed";
+
+  public static String jobCompleted(String jobId) {
+    return JOBS_COMPLETED_PREFIX + jobId;
+  }
 }

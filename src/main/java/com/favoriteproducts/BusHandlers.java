@@ -20,6 +20,19 @@ public final class BusHandlers {
   private BusHandlers() {
   }
 
+  /**
+   * First step of a graceful stop: unregisters the consumers (so the cluster stops routing requests here), then
+   * waits {@code SHUTDOWN_DRAIN_MS} (default 1 s when clustered, 0 alone) for requests already on their way or in
+   * progress to be answered, before the caller closes its pools and clients.
+   */
+  public static Future<Void> drain(io.vertx.core.Vertx vertx, List<MessageConsumer<JsonObject>> consumers,
+                                   JsonObject config) {
+    boolean clustered = com.favoriteproducts.config.AppConfig.bool(config, "CLUSTER", false);
+    long drainMs = com.favoriteproducts.config.AppConfig.longValue(config, "SHUTDOWN_DRAIN_MS", clustered ? 1000 : 0);
+    Future<Void> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+    return drainMs <= 0 ? unregistered : unregistered.compose(v -> vertx.timer(drainMs)).mapEmpty();
+  }
+
   public static void register(EventBus bus, List<MessageConsumer<JsonObject>> consumers, String address, Logger log,
                               Function<Message<JsonObject>, Future<JsonObject>> handler,
                               Function<Throwable, DomainException> unexpected) {

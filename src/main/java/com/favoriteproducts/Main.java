@@ -5,6 +5,8 @@ import com.favoriteproducts.config.AppConfig;
 import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.customer.CustomerVerticle;
 import com.favoriteproducts.db.Migrations;
+import com.favoriteproducts.favorite.FavoritesJobVerticle;
+import com.favoriteproducts.favorite.FavoritesVerticle;
 import com.favoriteproducts.http.HttpVerticle;
 import com.favoriteproducts.product.ProductVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -30,7 +32,7 @@ import static com.favoriteproducts.config.AppConfig.str;
 
 /**
  * Loads the configuration, builds Vert.x and deploys the verticles named by {@code VERTICLES}
- * (a comma list of {@code http, customers, favorites-jobs, products}; default all).
+ * (a comma list of {@code http, customers, favorites, favorites-jobs, products}; default all).
  */
 public final class Main {
 
@@ -38,9 +40,10 @@ public final class Main {
 
   public static final String HTTP = "http";
   public static final String CUSTOMERS = "customers";
+  public static final String FAVORITES = "favorites";
   public static final String FAVORITES_JOBS = "favorites-jobs";
   public static final String PRODUCTS = "products";
-  static final List<String> ALL = List.of(HTTP, CUSTOMERS, FAVORITES_JOBS, PRODUCTS);
+  static final List<String> ALL = List.of(HTTP, CUSTOMERS, FAVORITES, FAVORITES_JOBS, PRODUCTS);
 
   private Main() {
   }
@@ -92,21 +95,25 @@ public final class Main {
    * last leaves the cluster and closes what is left.
    */
   public static Future<Void> shutdown(Vertx vertx, Map<String, String> deployments) {
-    List<String> order = new ArrayList<>();
-    order.add(HTTP);
-    order.add(FAVORITES_JOBS);
-    deployments.keySet().stream().filter(n -> !order.contains(n)).forEach(order::add);
-    Future<Void> chain = Future.succeededFuture();
-    for (String name : order) {
+    Future<Void> chain = undeploy(vertx, deployments, List.of(HTTP)).compose(v -> undeploy(vertx, deployments, List.of(FAVORITES_JOBS)));
+    List<String> rest = deployments.keySet().stream().filter(n -> !n.equals(HTTP) && !n.equals(FAVORITES_JOBS)).toList();
+    chain = chain.compose(v -> undeploy(vertx, deployments, rest));
+    return chain.eventually(vertx::close);
+  }
+
+  /** Undeploys the named verticles together (each drains its consumers first); failures are logged, not fatal. */
+  private static Future<Void> undeploy(Vertx vertx, Map<String, String> deployments, List<String> names) {
+    List<Future<Void>> all = new ArrayList<>();
+    for (String name : names) {
       String id = deployments.get(name);
       if (id != null) {
-        chain = chain.compose(v -> vertx.undeploy(id).otherwise(err -> {
+        all.add(vertx.undeploy(id).otherwise(err -> {
           LOG.warn("undeploying {} failed: {}", name, err.toString());
           return null;
         }));
       }
     }
-    return chain.eventually(vertx::close);
+    return Future.all(all).mapEmpty();
   }
 
   /** The verticles this node runs, validated. */
@@ -136,7 +143,7 @@ public final class Main {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Future<?> schema = names.contains(CUSTOMERS) || names.contains(FAVORITES_JOBS)
+    Future<?> schema = names.contains(CUSTOMERS) || names.contains(FAVORITES) || names.contains(FAVORITES_JOBS)
       ? vertx.executeBlocking(() -> Migrations.load(vertx, PgConfig.from(config))).compose(Migrations::run)
       : Future.succeededFuture();
     int cores = Runtime.getRuntime().availableProcessors();
@@ -155,6 +162,11 @@ public final class Main {
               options.setInstances(instances(config, "HTTP_INSTANCES", cores)))));
           case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
             options.setInstances(instances(config, "CUSTOMERS_INSTANCES", cores))));
+          case FAVORITES -> deployments.put(name, vertx.deployVerticle(FavoritesVerticle.class,
+            options.setInstances(instances(config, "FAVORITES_INSTANCES", cores))));
+          // One consumer connection per node is plenty (prefetch JOBS_PREFETCH messages in flight each).
+          case FAVORITES_JOBS -> deployments.put(name, vertx.deployVerticle(FavoritesJobVerticle.class,
+            options.setInstances(instances(config, "JOBS_INSTANCES", 1))));
           // One instance by default: the breaker, the single flight and the in-process cache are per instance.
           case PRODUCTS -> deployments.put(name, vertx.deployVerticle(ProductVerticle.class,
             options.setInstances(instances(config, "PRODUCTS_INSTANCES", 1))));

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -48,7 +49,10 @@ public final class Nodes {
     VertxOptions options = new VertxOptions();
     var builder = Vertx.builder();
     if (metricsEnabled(config)) {
+      // HTTP server meters also by route (the contract's path templates, so few values); not the event-bus address:
+      // every job has its own completion address (and replies have one each), which would grow without bound.
       options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName(registryName(config))
+        .addLabels(Label.HTTP_ROUTE)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(false)));
       builder.withMetrics(new MicrometerMetricsFactory());
     }

@@ -55,7 +55,7 @@ public class CustomerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+    return BusHandlers.drain(vertx, consumers, config())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 

@@ -10,6 +10,17 @@ final class Headers {
     return "\"" + version + "\"";
   }
 
+  /** A strong entity tag over a response body: the first 128 bits of its SHA-256, base64url. */
+  static String etag(io.vertx.core.buffer.Buffer body) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body.getBytes());
+      return "\"" + java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(java.util.Arrays.copyOf(digest, 16)) + "\"";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** True when an If-None-Match value matches the current tag (weak comparison, lists and * allowed). */
   static boolean noneMatchHits(String ifNoneMatch, String etag) {
     if (ifNoneMatch == null) {

@@ -16,10 +16,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Liveness (the process answers) and readiness: PostgreSQL (through the customers verticle, wherever it runs) is
- * required; Redis and product lookups (through the products verticle) are reported, and trouble there only degrades
- * the service: revocation checks fail open, product lookups bypass the cache or serve last-known copies. The products
- * check is {@code UP}, {@code DEGRADED} (breaker not closed or its cache down), {@code DOWN} (no answer) or
- * {@code ABSENT} (no node runs the products verticle).
+ * required; Redis, product lookups (through the products verticle) and RabbitMQ (through a jobs verticle) are
+ * reported, and trouble there only degrades the service: revocation checks fail open, product lookups bypass the
+ * cache or serve last-known copies, adds stay durable in PostgreSQL and are published once RabbitMQ is back. The
+ * products check is {@code UP}, {@code DEGRADED} (breaker not closed or its cache down), {@code DOWN} (no answer) or
+ * {@code ABSENT} (no node runs the products verticle); the rabbitmq check is {@code UP}, {@code DOWN} or
+ * {@code ABSENT} (no node runs a jobs verticle; not a degradation).
  */
 final class HealthHandlers {
 
@@ -45,9 +47,12 @@ final class HealthHandlers {
     Future<String> products = bus.request(Addresses.PRODUCTS_HEALTH, new JsonObject(), timeout)
       .map(r -> r.getString("status", "DOWN"))
       .otherwise(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS ? "ABSENT" : "DOWN");
-    Future.join(pg, rd, products).onComplete(ar -> {
+    Future<String> mq = bus.request(Addresses.JOBS_HEALTH, new JsonObject(), timeout)
+      .map(r -> "UP".equals(r.getString("status")) ? "UP" : "DOWN").otherwise(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+        ? "ABSENT" : "DOWN");
+    Future.join(pg, rd, products, mq).onComplete(ar -> {
       JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result())
-        .put("products", products.result());
+        .put("products", products.result()).put("rabbitmq", mq.result());
       boolean ready = "UP".equals(pg.result());
       ClusterManager cluster = Nodes.clusterManager();
       if (cluster != null) {
@@ -55,7 +60,7 @@ final class HealthHandlers {
         checks.put("cluster", member ? "UP" : "DOWN").put("clusterMembers", cluster.getNodes().size());
         ready = ready && member;
       }
-      boolean degraded = !"UP".equals(rd.result()) || !"UP".equals(products.result());
+      boolean degraded = !"UP".equals(rd.result()) || !"UP".equals(products.result()) || "DOWN".equals(mq.result());
       String status = !ready ? "DOWN" : degraded ? "DEGRADED" : "UP";
       Json.send(rc, ready ? 200 : 503, new JsonObject().put("status", status).put("checks", checks));
     });

@@ -60,11 +60,12 @@ public class HttpVerticle extends VerticleBase {
     redisClient = Redis.createClient(vertx, redisOptions);
     RedisAPI redis = RedisAPI.api(redisClient);
     denylist = new Denylist(vertx, redis, redisOptions);
-    Bus bus = new Bus(vertx, integer(config, "EVENTBUS_TIMEOUT_MS", 10_000));
+    Bus bus = new Bus(vertx, integer(config, "EVENTBUS_TIMEOUT_MS", 5_000));
 
     AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
     HealthHandlers health = new HealthHandlers(bus, redis);
     CustomerHandlers customers = new CustomerHandlers(bus);
+    FavoriteHandlers favorites = new FavoriteHandlers(vertx, bus, integer(config, "FAVORITES_WAIT_MAX_SECONDS", 30));
     ProductHandlers products = new ProductHandlers(bus,
       (AppConfig.longValue(config, "PRODUCTS_BREAKER_RESET_MS", 10_000) + 999) / 1000);
 
@@ -79,6 +80,14 @@ public class HttpVerticle extends VerticleBase {
     handlers.put("replaceCustomer", customers::replace);
     handlers.put("patchCustomer", customers::patch);
     handlers.put("deleteCustomer", customers::delete);
+    handlers.put("listFavorites", favorites::list);
+    handlers.put("addFavorite", favorites::addByPath);
+    handlers.put("addFavoriteFromBody", favorites::addByBody);
+    handlers.put("getFavorite", favorites::get);
+    handlers.put("removeFavorite", favorites::remove);
+    handlers.put("getJob", favorites::job);
+    handlers.put("listDeadJobs", favorites::listDead);
+    handlers.put("replayDeadJobs", favorites::replayDead);
     handlers.put("getProduct", products::get);
 
     int bodyLimit = integer(config, "BODY_LIMIT_BYTES", 64 * 1024);

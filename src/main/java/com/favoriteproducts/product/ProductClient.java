@@ -1,6 +1,7 @@
 package com.favoriteproducts.product;
 
 import com.favoriteproducts.config.ProductsConfig;
+import com.favoriteproducts.metrics.AppMetrics;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -65,9 +66,12 @@ final class ProductClient {
   private final WebClient web;
   private final CircuitBreaker breaker;
   private final ConcurrencyLimit limit;
+  private final ProductMetrics metrics;
+  private final AppMetrics.Registration stateGauge;
 
-  ProductClient(Vertx vertx, ProductsConfig cfg) {
+  ProductClient(Vertx vertx, ProductsConfig cfg, ProductMetrics metrics) {
     this.cfg = cfg;
+    this.metrics = metrics;
     this.web = WebClient.create(vertx, new WebClientOptions().setDefaultHost(cfg.host()).setDefaultPort(cfg.port())
         .setSsl(cfg.ssl()).setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(cfg.connectTimeoutMs())
         .setUserAgent("favorite-products"),
@@ -82,15 +86,40 @@ final class ProductClient {
       .setNotificationAddress(null); // no periodic metrics on the event bus: state is in products.health and the log
     this.breaker = CircuitBreaker.create(BREAKER_NAME, vertx, options)
       .retryPolicy(RetryPolicy.exponentialDelayWithJitter(50, 500))
-      .openHandler(v -> LOG.warn("circuit breaker {} OPEN: the product API failed {} times; lookups fail fast for {} ms"
-        + " (last-known copies are served as STALE)", BREAKER_NAME, cfg.breakerMaxFailures(), cfg.breakerResetMs()))
-      .halfOpenHandler(v -> LOG.info("circuit breaker {} HALF_OPEN: the next lookup tries the product API", BREAKER_NAME))
-      .closeHandler(v -> LOG.info("circuit breaker {} CLOSED: the product API answers again", BREAKER_NAME));
+      .openHandler(v -> {
+        metrics.opened();
+        LOG.warn("circuit breaker {} OPEN: the product API failed {} times; lookups fail fast for {} ms"
+          + " (last-known copies are served as STALE)", BREAKER_NAME, cfg.breakerMaxFailures(), cfg.breakerResetMs());
+      })
+      .halfOpenHandler(v -> {
+        metrics.halfOpened();
+        LOG.info("circuit breaker {} HALF_OPEN: the next lookup tries the product API", BREAKER_NAME);
+      })
+      .closeHandler(v -> {
+        metrics.closed();
+        LOG.info("circuit breaker {} CLOSED: the product API answers again", BREAKER_NAME);
+      });
+    this.stateGauge = metrics.breaker(breaker::state);
   }
 
   /** Asks the API about one id. Never fails: an outage or an open breaker is an {@link Answer#failed} answer. */
   Future<Answer> fetch(String id) {
-    return limit.run(() -> breaker.executeWithFallback(() -> call(id), Answer::failed));
+    return limit.run(() -> breaker.executeWithFallback(() -> call(id), Answer::failed))
+      .andThen(ar -> count(ar.succeeded() ? ar.result() : null));
+  }
+
+  private void count(Answer a) {
+    if (a == null) {
+      metrics.apiFailure.increment();
+    } else if (a.product() != null) {
+      metrics.apiOk.increment();
+    } else if (a.notFound()) {
+      metrics.apiNotFound.increment();
+    } else if (isOpenCircuit(a.failure())) {
+      metrics.apiShortCircuited.increment();
+    } else {
+      metrics.apiFailure.increment();
+    }
   }
 
   private Future<Answer> call(String id) {
@@ -132,6 +161,7 @@ final class ProductClient {
   }
 
   void close() {
+    stateGauge.remove();
     breaker.close();
     web.close();
   }

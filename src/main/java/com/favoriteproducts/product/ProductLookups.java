@@ -40,11 +40,14 @@ final class ProductLookups {
   private final ProductClient client;
   private final ProductCache cache;
   private final LocalCache local;
+  private final ProductMetrics metrics;
   private final Map<String, Flight> inflight = new HashMap<>();
   private final long cacheTtlMs;
   private final long notFoundTtlMs;
 
-  ProductLookups(Vertx vertx, ProductsConfig cfg, ProductClient client, ProductCache cache, LocalCache local) {
+  ProductLookups(Vertx vertx, ProductsConfig cfg, ProductClient client, ProductCache cache, LocalCache local,
+                 ProductMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.cfg = cfg;
     this.client = client;
@@ -67,6 +70,7 @@ final class ProductLookups {
     for (String id : ids) {
       JsonObject hit = local.get(id);
       if (hit != null) {
+        metrics.localHit.increment();
         done.put(id, hit);
         continue;
       }
@@ -80,6 +84,8 @@ final class ProductLookups {
         }
         toRead.add(id);
         reads.add(f);
+      } else {
+        metrics.joined.increment();
       }
       pending.put(id, f);
     }
@@ -136,14 +142,19 @@ final class ProductLookups {
     if (stored != null) {
       long at = Product.fetchedAtMillis(stored);
       if (Product.isNotFoundMarker(stored)) {
+        metrics.notFoundHit.increment();
         f.answer.complete(remember(id, Product.bare(id, Product.NOT_FOUND), at + notFoundTtlMs));
         return;
       }
       if (now - at < cacheTtlMs) {
+        metrics.redisHit.increment();
         f.answer.complete(remember(id, Product.withAvailability(stored, Product.AVAILABLE), at + cacheTtlMs));
         return;
       }
       f.stale = stored;
+      metrics.stale.increment();
+    } else {
+      metrics.miss.increment();
     }
     if (cacheOnly) {
       f.answer.complete(failedOver(id, f));

@@ -6,6 +6,7 @@ import com.favoriteproducts.DomainException;
 import com.favoriteproducts.Failures;
 import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.config.RedisConfig;
+import com.favoriteproducts.metrics.AppMetrics;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,10 +45,11 @@ public class ProductVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    client = new ProductClient(vertx, cfg);
+    ProductMetrics metrics = new ProductMetrics(AppMetrics.from(config()));
+    client = new ProductClient(vertx, cfg, metrics);
     cache = new ProductCache(vertx, RedisConfig.from(config()), cfg.cacheTimeoutMs());
     lookups = new ProductLookups(vertx, cfg, client, cache,
-      new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), System::currentTimeMillis));
+      new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), System::currentTimeMillis), metrics);
     EventBus bus = vertx.eventBus();
     register(bus, Addresses.PRODUCTS_GET, this::get);
     register(bus, Addresses.PRODUCTS_GET_MANY, this::getMany);
@@ -60,7 +62,7 @@ public class ProductVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).eventually(() -> {
+    return BusHandlers.drain(vertx, consumers, config()).eventually(() -> {
       if (client != null) {
         client.close();
       }

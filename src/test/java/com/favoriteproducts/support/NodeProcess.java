@@ -17,21 +17,27 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
 
   public final String name;
+  public final int httpPort;
   private final Process process;
   private final Path log;
 
-  private NodeProcess(String name, Process process, Path log) {
+  private NodeProcess(String name, Process process, Path log, int httpPort) {
     this.name = name;
     this.process = process;
     this.log = log;
+    this.httpPort = httpPort;
   }
 
-  public static NodeProcess start(String name, JsonObject config) {
+  public static NodeProcess start(String name, JsonObject config, int httpPort) {
     try {
       Path dir = Path.of("target", "node-logs");
       Files.createDirectories(dir);
       Path log = dir.resolve(name + ".log");
       ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        // what the jar's manifest grants Hazelcast (Add-Opens / Add-Exports)
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), "com.favoriteproducts.Main");
       Map<String, String> env = pb.environment();
       for (String key : config.fieldNames()) {
@@ -41,7 +47,7 @@ public final class NodeProcess implements AutoCloseable {
         }
       }
       pb.redirectErrorStream(true).redirectOutput(log.toFile());
-      return new NodeProcess(name, pb.start(), log);
+      return new NodeProcess(name, pb.start(), log, httpPort);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start node " + name, e);
     }

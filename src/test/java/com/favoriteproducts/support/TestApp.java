@@ -21,6 +21,7 @@ import io.vertx.sqlclient.PoolOptions;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -49,7 +50,10 @@ public final class TestApp implements AutoCloseable {
   public final String fakeProductsUrl;
   private Redis redisClient;
 
-  private TestApp(Vertx vertx, JsonObject config, int port, FakeProducts fakeProducts) {
+  private final Map<String, String> deployments;
+
+  private TestApp(Vertx vertx, JsonObject config, int port, FakeProducts fakeProducts, Map<String, String> deployments) {
+    this.deployments = deployments;
     this.vertx = vertx;
     this.config = config;
     this.port = port;
@@ -68,8 +72,8 @@ public final class TestApp implements AutoCloseable {
       .put("HTTP_INSTANCES", 2).put("CUSTOMERS_INSTANCES", 2).put("PG_POOL_SIZE", 4)
       .put("API_TOKEN", API_TOKEN).put("JWT_SECRET", JWT_SECRET).put("JWT_ALGORITHM", "HS256")
       .put("JWT_ISSUER", "favorite-products").put("JWT_TTL_SECONDS", 3600)
-      .put("PRODUCTS_INSTANCES", 1)
-      .put("VERTICLES", "http,customers,products");
+      .put("PRODUCTS_INSTANCES", 1).put("FAVORITES_INSTANCES", 2)
+      .put("VERTICLES", "http,customers,products,favorites,favorites-jobs");
   }
 
   public static TestApp start() {
@@ -78,8 +82,14 @@ public final class TestApp implements AutoCloseable {
 
   public static TestApp start(JsonObject config) {
     config.put("METRICS_REGISTRY", config.getString("METRICS_REGISTRY", "test-" + UUID.randomUUID()));
+    // Each app its own RabbitMQ names (deleted when it closes), so two apps alive at once never share queues.
+    if (!config.getBoolean("SHARE_RABBITMQ_PREFIX", false)) {
+      config.put("RABBITMQ_QUEUE_PREFIX", config.getString("RABBITMQ_QUEUE_PREFIX", "test") + "-"
+        + UUID.randomUUID().toString().substring(0, 6));
+    }
     Vertx vertx = await(Nodes.build(config));
     FakeProducts fake;
+    Map<String, String> deployments;
     try {
       FakeProductsVerticle verticle = new FakeProductsVerticle();
       vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(new JsonObject()
@@ -88,12 +98,12 @@ public final class TestApp implements AutoCloseable {
       if (!config.containsKey("PRODUCTS_BASE_URL")) {
         config.put("PRODUCTS_BASE_URL", fake.url);
       }
-      Main.deploy(vertx, config).await(60, TimeUnit.SECONDS);
+      deployments = Main.deploy(vertx, config).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("the service did not start: " + e.getMessage(), e);
     }
-    return new TestApp(vertx, config, config.getInteger("HTTP_PORT"), fake);
+    return new TestApp(vertx, config, config.getInteger("HTTP_PORT"), fake, deployments);
   }
 
   public static int freePort() {
@@ -140,6 +150,14 @@ public final class TestApp implements AutoCloseable {
     return r.bodyAsJsonObject();
   }
 
+  /** Undeploys one verticle of the app by its VERTICLES name (e.g. to stop the job consumer). */
+  public void undeploy(String name) {
+    String id = deployments.remove(name);
+    if (id != null) {
+      await(vertx.undeploy(id));
+    }
+  }
+
   /** A Redis client on the app's Redis database (created on first use). */
   public synchronized RedisAPI redis() {
     if (redisClient == null) {
@@ -166,6 +184,10 @@ public final class TestApp implements AutoCloseable {
 
   @Override
   public void close() {
+    if (deployments.containsKey(Main.FAVORITES_JOBS)) {
+      undeploy(Main.FAVORITES_JOBS);
+      Rabbit.deleteTopology(vertx, config);
+    }
     await(db.close());
     if (redisClient != null) {
       await(redisClient.close());

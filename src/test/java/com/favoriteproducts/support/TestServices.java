@@ -8,6 +8,8 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.containers.RabbitMQContainer;
 
+import java.util.UUID;
+
 /**
  * Where the tests find PostgreSQL, Redis and RabbitMQ: containers when a Docker daemon answers (a laptop, a hosted CI),
  * otherwise the services named by environment variables (PG_HOST, REDIS_HOST, RABBITMQ_HOST, ... defaulting to
@@ -25,6 +27,8 @@ public final class TestServices {
   public static synchronized JsonObject config() {
     if (config == null) {
       config = useDocker() ? containers() : local();
+      // Queues and exchanges of this test run: never the service's default names, never another run's.
+      config.put("RABBITMQ_QUEUE_PREFIX", env("TEST_RABBITMQ_PREFIX", "test-" + UUID.randomUUID().toString().substring(0, 8)));
     }
     return config.copy();
   }

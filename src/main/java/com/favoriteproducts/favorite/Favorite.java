@@ -1,0 +1,76 @@
+package com.favoriteproducts.favorite;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+/** A stored favorite with the snapshot of the product taken when it was stored. */
+public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, String title, String brand, String image,
+                       Double price, Double reviewScore, OffsetDateTime fetchedAt) {
+
+  /** Product availability markers, as {@code products.getMany} reports them. */
+  public static final String AVAILABLE = "AVAILABLE";
+  public static final String STALE = "STALE";
+  public static final String NOT_FOUND = "NOT_FOUND";
+  public static final String UNAVAILABLE = "UNAVAILABLE";
+
+  /**
+   * The favorite as the API shows it, described by {@code product} when the product service knows it (AVAILABLE or
+   * STALE), else by the stored snapshot: marked NOT_FOUND when the product API no longer knows the product, STALE
+   * (with the snapshot's {@code fetchedAt}) when it cannot answer.
+   */
+  public JsonObject toJson(JsonObject product) {
+    String availability = product == null ? UNAVAILABLE : product.getString("availability", UNAVAILABLE);
+    JsonObject out = new JsonObject().put("productId", productId.toString());
+    if (AVAILABLE.equals(availability) || STALE.equals(availability)) {
+      out.put("title", product.getString("title")).put("image", product.getString("image"))
+        .put("price", product.getValue("price")).put("brand", product.getString("brand"));
+      if (product.getValue("reviewScore") != null) {
+        out.put("reviewScore", product.getValue("reviewScore"));
+      }
+      out.put("addedAt", ts(addedAt)).put("availability", availability);
+      if (STALE.equals(availability) && product.getString("fetchedAt") != null) {
+        out.put("fetchedAt", product.getString("fetchedAt"));
+      }
+      return out;
+    }
+    snapshot(out);
+    out.put("addedAt", ts(addedAt)).put("availability", NOT_FOUND.equals(availability) ? NOT_FOUND : STALE);
+    if (!NOT_FOUND.equals(availability)) {
+      out.put("fetchedAt", ts(fetchedAt));
+    }
+    return out;
+  }
+
+  private void snapshot(JsonObject out) {
+    out.put("title", title).put("image", image).put("price", price).put("brand", brand);
+    if (reviewScore != null) {
+      out.put("reviewScore", reviewScore);
+    }
+  }
+
+  /** True when the product service describes the product differently from the snapshot (the snapshot is refreshed). */
+  public boolean differsFrom(JsonObject product) {
+    return !eq(title, product.getString("title")) || !eq(brand, product.getString("brand"))
+      || !eq(image, product.getString("image")) || !num(price, product.getValue("price"))
+      || !num(reviewScore, product.getValue("reviewScore"));
+  }
+
+  private static boolean eq(Object a, Object b) {
+    return a == null ? b == null : a.equals(b);
+  }
+
+  private static boolean num(Double a, Object b) {
+    if (a == null || b == null) {
+      return a == null && b == null;
+    }
+    return b instanceof Number n && Double.compare(a, n.doubleValue()) == 0;
+  }
+
+  static String ts(OffsetDateTime t) {
+    return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.withOffsetSameInstant(ZoneOffset.UTC));
+  }
+}

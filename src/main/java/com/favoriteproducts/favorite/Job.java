@@ -1,0 +1,45 @@
+package com.favoriteproducts.favorite;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** An add request: pending until the consumer stores the favorite (done) or gives up (failed, with a reason). */
+public record Job(UUID id, UUID customerId, UUID productId, String status, String reason, int attempts,
+                  OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime deadAt) {
+
+  public static final String PENDING = "pending";
+  public static final String DONE = "done";
+  public static final String FAILED = "failed";
+
+  public static final String PRODUCT_NOT_FOUND = "product_not_found";
+  public static final String CUSTOMER_NOT_FOUND = "customer_not_found";
+  public static final String LIMIT_REACHED = "favorites_limit_reached";
+  public static final String RETRIES_EXHAUSTED = "retries_exhausted";
+  public static final String INVALID_PRODUCT = "invalid_product";
+
+  public boolean pending() {
+    return PENDING.equals(status);
+  }
+
+  /** The job as {@code jobs.get} and {@code GET /v1/jobs/{jobId}} show it. */
+  public JsonObject toJson() {
+    JsonObject out = new JsonObject().put("jobId", id.toString()).put("customerId", customerId.toString())
+      .put("productId", productId.toString()).put("status", status);
+    if (reason != null) {
+      out.put("reason", reason);
+    }
+    out.put("attempts", attempts).put("createdAt", Favorite.ts(createdAt)).put("updatedAt", Favorite.ts(updatedAt));
+    if (deadAt != null) {
+      out.put("deadAt", Favorite.ts(deadAt));
+    }
+    return out;
+  }
+
+  /** The RabbitMQ message body: what a consumer needs, and the attempts made so far. */
+  public JsonObject message() {
+    return new JsonObject().put("jobId", id.toString()).put("customerId", customerId.toString())
+      .put("productId", productId.toString()).put("attempt", attempts);
+  }
+}

@@ -1,0 +1,216 @@
+package com.favoriteproducts.favorite;
+
+import com.favoriteproducts.config.RabbitConfig;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BasicProperties;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQConfirmation;
+import io.vertx.rabbitmq.RabbitMQMessage;
+import io.vertx.rabbitmq.impl.RabbitMQClientImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * One RabbitMQ connection (one channel) owned by a verticle, kept alive by the verticle itself.
+ *
+ * <p>The 5.0.7 client's own reconnection restarts consumers and replays publisher queues behind the caller's back;
+ * here a lost connection is simply replaced: a watchdog (every RABBITMQ_RECONNECT_INTERVAL_MS) notices a closed
+ * connection or a replaced channel, fails the publications awaiting a confirm (their jobs stay unconfirmed in
+ * PostgreSQL and the sweeper publishes them again), and builds a new client. Every new client declares the topology
+ * in its {@code addConnectionEstablishedCallback} and then runs {@code onConnected} (the consumer). While the broker
+ * is unreachable the service keeps running: adds are durable in PostgreSQL.
+ *
+ * <p>Publications use publisher confirms: {@link #publish} completes when the broker has the message.
+ */
+final class RabbitConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RabbitConnection.class);
+  private static final long CONFIRM_TIMEOUT_MS = 10_000;
+
+  private final Vertx vertx;
+  private final RabbitConfig config;
+  private final RabbitTopology topology;
+  private final int prefetch;
+  private final Function<RabbitMQClient, Future<Void>> onConnected;
+  private final Runnable afterConnect;
+
+  private RabbitMQClient client;
+  private long channelInstance;
+  private NavigableMap<Long, Promise<Void>> unconfirmed = new ConcurrentSkipListMap<>();
+  private boolean connecting;
+  private boolean closed;
+  private long watchdog = -1;
+  private long failures;
+
+  RabbitConnection(Vertx vertx, RabbitConfig config, RabbitTopology topology, int prefetch,
+                   Function<RabbitMQClient, Future<Void>> onConnected, Runnable afterConnect) {
+    this.vertx = vertx;
+    this.config = config;
+    this.topology = topology;
+    this.prefetch = prefetch;
+    this.onConnected = onConnected;
+    this.afterConnect = afterConnect;
+  }
+
+  /**
+   * Connects, then keeps the connection alive. Completes when the first attempt is over, connected or not: it never
+   * fails (an unreachable broker is retried every RABBITMQ_RECONNECT_INTERVAL_MS).
+   */
+  Future<Void> start() {
+    Promise<Void> firstAttempt = Promise.promise();
+    connect(firstAttempt);
+    watchdog = vertx.setPeriodic(config.reconnectIntervalMs(), t -> check());
+    return firstAttempt.future();
+  }
+
+  Future<Void> close() {
+    closed = true;
+    if (watchdog >= 0) {
+      vertx.cancelTimer(watchdog);
+    }
+    RabbitMQClient c = client;
+    client = null;
+    failUnconfirmed(unconfirmed, "the RabbitMQ connection is closing");
+    return c == null ? Future.succeededFuture() : c.stop().otherwiseEmpty();
+  }
+
+  boolean connected() {
+    return client != null && client.isConnected() && client.isOpenChannel();
+  }
+
+  /** The current client, or null while disconnected. */
+  RabbitMQClient client() {
+    return connected() ? client : null;
+  }
+
+  /** Publishes a persistent message and completes once the broker confirmed it. */
+  Future<Void> publish(String exchange, String routingKey, BasicProperties props, Buffer body) {
+    RabbitMQClient c = client();
+    if (c == null) {
+      return Future.failedFuture("RabbitMQ is not connected");
+    }
+    NavigableMap<Long, Promise<Void>> waiting = unconfirmed;
+    Promise<Void> confirmed = Promise.promise();
+    long[] tag = {-1};
+    return c.basicPublishWithDeliveryTag(exchange, routingKey, props, body, t -> {
+        tag[0] = t;
+        waiting.put(t, confirmed);
+      })
+      .compose(v -> confirmed.future().timeout(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+      .onFailure(err -> waiting.remove(tag[0]));
+  }
+
+  /** Acknowledges a delivery on the client that delivered it; a no-op when that connection is gone (it is redelivered). */
+  Future<Void> ack(RabbitMQClient from, RabbitMQMessage msg) {
+    return from == client ? from.basicAck(msg.envelope().getDeliveryTag(), false) : Future.succeededFuture();
+  }
+
+  Future<Void> nack(RabbitMQClient from, RabbitMQMessage msg, boolean requeue) {
+    return from == client ? from.basicNack(msg.envelope().getDeliveryTag(), false, requeue) : Future.succeededFuture();
+  }
+
+  static AMQP.BasicProperties persistentJson(String messageId, Map<String, Object> headers) {
+    return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).messageId(messageId)
+      .headers(headers).timestamp(new java.util.Date()).build();
+  }
+
+  private void connect(Promise<Void> attempted) {
+    if (connecting || closed || client != null) {
+      attempted.tryComplete();
+      return;
+    }
+    connecting = true;
+    RabbitMQClient c = RabbitMQClient.create(vertx, config.options());
+    NavigableMap<Long, Promise<Void>> waiting = new ConcurrentSkipListMap<>();
+    Promise<Void> declared = Promise.promise();
+    // Runs on every connection of this client; start() does not wait for it, so the set-up below waits on `declared`.
+    c.addConnectionEstablishedCallback(p -> topology.declare(c)
+      .compose(v -> c.basicQos(prefetch))
+      .compose(v -> c.addConfirmListener(100_000))
+      .onSuccess(confirms -> confirms.handler(conf -> onConfirm(waiting, conf)))
+      .<Void>mapEmpty()
+      .onComplete(declared)
+      .onComplete(p));
+    c.start()
+      .compose(v -> declared.future().timeout(30, TimeUnit.SECONDS))
+      .compose(v -> onConnected.apply(c))
+      .onComplete(ar -> {
+        connecting = false;
+        if (ar.succeeded() && !closed) {
+          client = c;
+          unconfirmed = waiting;
+          channelInstance = channelInstance(c);
+          LOG.info("RabbitMQ connected to {}:{}; topology {}.* declared", config.host(), config.port(), prefix());
+          failures = 0;
+          afterConnect.run();
+        } else {
+          if (ar.failed() && failures++ % 30 == 0) {
+            LOG.warn("RabbitMQ at {}:{} unreachable ({}); adds stay durable in PostgreSQL; retrying every {} ms",
+              config.host(), config.port(), ar.cause().getMessage(), config.reconnectIntervalMs());
+          }
+          c.stop().otherwiseEmpty();
+        }
+        attempted.tryComplete();
+      });
+  }
+
+  private String prefix() {
+    return topology.workQueue().substring(0, topology.workQueue().length() - ".work".length());
+  }
+
+  /** The watchdog: replace a lost connection, or a channel the client silently reopened (its consumer is gone). */
+  private void check() {
+    if (closed) {
+      return;
+    }
+    RabbitMQClient c = client;
+    if (c != null && (!c.isConnected() || !c.isOpenChannel() || channelInstance(c) != channelInstance)) {
+      LOG.warn("RabbitMQ connection lost; reconnecting");
+      client = null;
+      failUnconfirmed(unconfirmed, "the RabbitMQ connection was lost");
+      c.stop().otherwiseEmpty();
+    }
+    if (client == null) {
+      connect(Promise.promise());
+    }
+  }
+
+  private static long channelInstance(RabbitMQClient c) {
+    return c instanceof RabbitMQClientImpl impl ? impl.getChannelInstance() : 0;
+  }
+
+  private static void onConfirm(NavigableMap<Long, Promise<Void>> waiting, RabbitMQConfirmation conf) {
+    Map<Long, Promise<Void>> done = conf.isMultiple() ? waiting.headMap(conf.getDeliveryTag(), true)
+      : waiting.subMap(conf.getDeliveryTag(), true, conf.getDeliveryTag(), true);
+    for (Long tag : done.keySet().toArray(new Long[0])) {
+      Promise<Void> p = waiting.remove(tag);
+      if (p == null) {
+        continue;
+      }
+      if (conf.isSucceeded()) {
+        p.tryComplete();
+      } else {
+        p.tryFail("RabbitMQ refused the message (nack)");
+      }
+    }
+  }
+
+  private static void failUnconfirmed(NavigableMap<Long, Promise<Void>> waiting, String why) {
+    for (Long tag : waiting.keySet().toArray(new Long[0])) {
+      Promise<Void> p = waiting.remove(tag);
+      if (p != null) {
+        p.tryFail(why);
+      }
+    }
+  }
+}

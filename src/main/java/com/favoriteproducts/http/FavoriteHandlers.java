@@ -1,0 +1,219 @@
+package com.favoriteproducts.http;
+
+import com.favoriteproducts.Addresses;
+import com.favoriteproducts.auth.Principal;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The favorites and jobs operations of the contract: HTTP in, event bus to the favorites verticle (and the jobs
+ * verticle for dead letters), HTTP out. No SQL and no RabbitMQ here.
+ */
+final class FavoriteHandlers {
+
+  private final Vertx vertx;
+  private final Bus bus;
+  private final int waitMaxSeconds;
+
+  FavoriteHandlers(Vertx vertx, Bus bus, int waitMaxSeconds) {
+    this.vertx = vertx;
+    this.bus = bus;
+    this.waitMaxSeconds = waitMaxSeconds;
+  }
+
+  void addByPath(RoutingContext rc) {
+    add(rc, Requests.path(rc, "customerId"), Requests.path(rc, "productId"));
+  }
+
+  void addByBody(RoutingContext rc) {
+    add(rc, Requests.path(rc, "customerId"), Requests.body(rc).getString("productId"));
+  }
+
+  /**
+   * 200 when already stored; else 202 with the job, or with {@code Prefer: wait=N} the outcome if it comes within
+   * N seconds (201 stored, 404 no such product, 409 cap reached), still 202 otherwise.
+   */
+  private void add(RoutingContext rc, String customerId, String productId) {
+    if (!Requests.requireCustomer(rc, customerId)) {
+      return;
+    }
+    int wait = preferWait(rc.request().getHeader("Prefer"), waitMaxSeconds);
+    bus.request(Addresses.FAVORITES_ADD, new JsonObject().put("customerId", customerId).put("productId", productId))
+      .onSuccess(r -> {
+        if ("stored".equals(r.getString("state"))) {
+          rc.response().putHeader("Content-Location", favoritePath(customerId, productId));
+          Json.send(rc, 200, r.getJsonObject("favorite"));
+        } else if (wait <= 0) {
+          accepted(rc, r.getJsonObject("job"), -1);
+        } else {
+          awaitJob(rc, r.getJsonObject("job"), wait);
+        }
+      })
+      .onFailure(err -> Bus.fail(rc, err));
+  }
+
+  /**
+   * Listens on {@code jobs.completed.<jobId>} (the jobs verticle publishes there, wherever it runs in the cluster),
+   * then reads the job once to close the race with a completion before the listener was registered. No polling.
+   */
+  private void awaitJob(RoutingContext rc, JsonObject job, int wait) {
+    String jobId = job.getString("jobId");
+    Promise<JsonObject> outcome = Promise.promise();
+    MessageConsumer<JsonObject> listener = vertx.eventBus().consumer(Addresses.jobCompleted(jobId));
+    listener.handler(m -> outcome.tryComplete(m.body()));
+    long timer = vertx.setTimer(wait * 1000L, t -> outcome.tryComplete(null));
+    listener.completion()
+      .compose(v -> bus.request(Addresses.JOBS_GET, new JsonObject().put("jobId", jobId)))
+      .onSuccess(current -> {
+        if (!"pending".equals(current.getString("status"))) {
+          outcome.tryComplete(current);
+        }
+      });
+    outcome.future().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      listener.unregister();
+      JsonObject done = ar.result();
+      rc.response().putHeader("Preference-Applied", "wait=" + wait);
+      if (done == null || "pending".equals(done.getString("status"))) {
+        accepted(rc, job, wait);
+      } else if ("done".equals(done.getString("status"))) {
+        String customerId = done.getString("customerId");
+        String productId = done.getString("productId");
+        bus.request(Addresses.FAVORITES_GET, new JsonObject().put("customerId", customerId).put("productId", productId))
+          .onSuccess(f -> {
+            rc.response().putHeader("Location", favoritePath(customerId, productId));
+            Json.send(rc, 201, f);
+          })
+          .onFailure(err -> Bus.fail(rc, err));
+      } else {
+        failed(rc, done);
+      }
+    });
+  }
+
+  private static void failed(RoutingContext rc, JsonObject job) {
+    String reason = job.getString("reason", "");
+    switch (reason) {
+      case "product_not_found" -> Problems.send(rc, 404, "product " + job.getString("productId") + " does not exist");
+      case "invalid_product" -> Problems.send(rc, 400, "the product service refused product " + job.getString("productId"));
+      case "favorites_limit_reached" -> Problems.send(rc, 409, "the customer has reached the maximum number of favorites");
+      default -> Problems.send(rc, 503, "the add could not be completed (" + reason + "); see /v1/jobs/"
+        + job.getString("jobId"));
+    }
+  }
+
+  private static void accepted(RoutingContext rc, JsonObject job, int applied) {
+    rc.response().putHeader("Location", "/v1/jobs/" + job.getString("jobId"));
+    if (applied >= 0) {
+      rc.response().putHeader("Preference-Applied", "wait=" + applied);
+    }
+    Json.send(rc, 202, job);
+  }
+
+  void remove(RoutingContext rc) {
+    String customerId = Requests.path(rc, "customerId");
+    if (!Requests.requireCustomer(rc, customerId)) {
+      return;
+    }
+    bus.request(Addresses.FAVORITES_REMOVE, new JsonObject().put("customerId", customerId)
+        .put("productId", Requests.path(rc, "productId")))
+      .onSuccess(r -> rc.response().setStatusCode(204).end())
+      .onFailure(err -> Bus.fail(rc, err));
+  }
+
+  void get(RoutingContext rc) {
+    String customerId = Requests.path(rc, "customerId");
+    if (!Requests.requireCustomer(rc, customerId)) {
+      return;
+    }
+    bus.request(Addresses.FAVORITES_GET, new JsonObject().put("customerId", customerId)
+        .put("productId", Requests.path(rc, "productId")))
+      .onSuccess(f -> Json.send(rc, 200, f))
+      .onFailure(err -> Bus.fail(rc, err));
+  }
+
+  /** A page of favorites with a strong ETag over its bytes; If-None-Match with it answers 304. */
+  void list(RoutingContext rc) {
+    String customerId = Requests.path(rc, "customerId");
+    if (!Requests.requireCustomer(rc, customerId)) {
+      return;
+    }
+    Integer limit = Requests.queryInt(rc, "limit");
+    JsonObject req = new JsonObject().put("customerId", customerId).put("limit", limit == null ? 20 : limit);
+    String cursor = Requests.query(rc, "cursor");
+    if (cursor != null) {
+      req.put("cursor", cursor);
+    }
+    bus.request(Addresses.FAVORITES_LIST, req).onSuccess(page -> {
+      Buffer body = page.toBuffer();
+      String etag = Headers.etag(body);
+      rc.response().putHeader("ETag", etag).putHeader("Cache-Control", "private, no-cache");
+      if (Headers.noneMatchHits(rc.request().getHeader("If-None-Match"), etag)) {
+        rc.response().setStatusCode(304).end();
+        return;
+      }
+      rc.response().putHeader("Content-Type", Json.APPLICATION_JSON).setStatusCode(200).end(body);
+    }).onFailure(err -> Bus.fail(rc, err));
+  }
+
+  /** The admin, or the customer the job belongs to. */
+  void job(RoutingContext rc) {
+    String jobId = Requests.path(rc, "jobId");
+    bus.request(Addresses.JOBS_GET, new JsonObject().put("jobId", jobId)).onSuccess(job -> {
+      Principal p = Principal.of(rc);
+      if (p == null || !p.mayAccessCustomer(job.getString("customerId"))) {
+        Problems.send(rc, 403, "this token may not read job " + jobId);
+        return;
+      }
+      Json.send(rc, 200, job);
+    }).onFailure(err -> Bus.fail(rc, err));
+  }
+
+  void listDead(RoutingContext rc) {
+    if (!Requests.requireAdmin(rc)) {
+      return;
+    }
+    Integer limit = Requests.queryInt(rc, "limit");
+    bus.request(Addresses.JOBS_DEAD_LIST, new JsonObject().put("limit", limit == null ? 100 : limit))
+      .onSuccess(r -> Json.send(rc, 200, r))
+      .onFailure(err -> Bus.fail(rc, err));
+  }
+
+  void replayDead(RoutingContext rc) {
+    if (!Requests.requireAdmin(rc)) {
+      return;
+    }
+    bus.request(Addresses.JOBS_DEAD_REPLAY, new JsonObject())
+      .onSuccess(r -> Json.send(rc, 200, r))
+      .onFailure(err -> Bus.fail(rc, err));
+  }
+
+  private static String favoritePath(String customerId, String productId) {
+    return "/v1/customers/" + customerId + "/favorites/" + productId;
+  }
+
+  /**
+   * The {@code wait} preference of a {@code Prefer} header (RFC 7240), capped at {@code max} seconds; 0 when absent
+   * or not a number (an unrecognised preference is ignored, as the RFC asks).
+   */
+  static int preferWait(String prefer, int max) {
+    if (prefer == null) {
+      return 0;
+    }
+    for (String part : prefer.split("[,;]")) {
+      String[] kv = part.trim().split("=", 2);
+      if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("wait")) {
+        try {
+          return Math.max(0, Math.min(max, Integer.parseInt(kv[1].trim().replace("\"", ""))));
+        } catch (NumberFormatException e) {
+          return 0;
+        }
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,83 @@
+package com.favoriteproducts.product;
+
+import com.favoriteproducts.metrics.AppMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+
+import java.util.function.Supplier;
+
+/** The product-lookup meters (docs/metrics.md): built once per verticle instance, shared by name and tags. */
+final class ProductMetrics {
+
+  static final String CACHE_REQUESTS = "products.cache.requests";
+  static final String API_CALLS = "products.api.calls";
+  static final String BREAKER_STATE = "products.breaker.state";
+  static final String BREAKER_TRANSITIONS = "products.breaker.transitions";
+
+  private final AppMetrics metrics;
+
+  // products.cache.requests, one per id looked up, by where the answer came from
+  final Counter localHit;
+  final Counter redisHit;
+  final Counter notFoundHit;
+  final Counter stale;
+  final Counter miss;
+  final Counter joined;
+
+  // products.api.calls, one per lookup sent to the product API client, by how it ended
+  final Counter apiOk;
+  final Counter apiNotFound;
+  final Counter apiFailure;
+  final Counter apiShortCircuited;
+
+  private final Counter toOpen;
+  private final Counter toHalfOpen;
+  private final Counter toClosed;
+
+  ProductMetrics(AppMetrics metrics) {
+    this.metrics = metrics;
+    String cache = "Product ids looked up, by where the answer came from";
+    localHit = metrics.counter(CACHE_REQUESTS, cache, "result", "local_hit");
+    redisHit = metrics.counter(CACHE_REQUESTS, cache, "result", "redis_hit");
+    notFoundHit = metrics.counter(CACHE_REQUESTS, cache, "result", "not_found_hit");
+    stale = metrics.counter(CACHE_REQUESTS, cache, "result", "stale");
+    miss = metrics.counter(CACHE_REQUESTS, cache, "result", "miss");
+    joined = metrics.counter(CACHE_REQUESTS, cache, "result", "joined");
+    String api = "Lookups sent to the product API client (through the circuit breaker), by outcome";
+    apiOk = metrics.counter(API_CALLS, api, "outcome", "ok");
+    apiNotFound = metrics.counter(API_CALLS, api, "outcome", "not_found");
+    apiFailure = metrics.counter(API_CALLS, api, "outcome", "failure");
+    apiShortCircuited = metrics.counter(API_CALLS, api, "outcome", "short_circuited");
+    String transitions = "Circuit breaker state changes, by the state entered";
+    toOpen = metrics.counter(BREAKER_TRANSITIONS, transitions, "breaker", ProductClient.BREAKER_NAME, "state", "open");
+    toHalfOpen = metrics.counter(BREAKER_TRANSITIONS, transitions, "breaker", ProductClient.BREAKER_NAME,
+      "state", "half_open");
+    toClosed = metrics.counter(BREAKER_TRANSITIONS, transitions, "breaker", ProductClient.BREAKER_NAME, "state", "closed");
+  }
+
+  /** A breaker to show in products.breaker.state (0 closed, 1 half-open, 2 open; the worst of this node's instances). */
+  AppMetrics.Registration breaker(Supplier<CircuitBreakerState> state) {
+    return metrics.maxGauge(BREAKER_STATE, "Circuit breaker state: 0 closed, 1 half-open, 2 open (the worst among"
+      + " this node's product verticles)", () -> code(state.get()), "breaker", ProductClient.BREAKER_NAME);
+  }
+
+  void opened() {
+    toOpen.increment();
+  }
+
+  void halfOpened() {
+    toHalfOpen.increment();
+  }
+
+  void closed() {
+    toClosed.increment();
+  }
+
+  static double code(CircuitBreakerState state) {
+    return switch (state) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
+  }
+}

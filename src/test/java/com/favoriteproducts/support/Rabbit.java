@@ -1,0 +1,42 @@
+package com.favoriteproducts.support;
+
+import com.favoriteproducts.config.JobsConfig;
+import com.favoriteproducts.config.RabbitConfig;
+import com.favoriteproducts.favorite.RabbitTopology;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.RabbitMQClient;
+
+import static com.favoriteproducts.support.TestApp.await;
+
+/** A plain RabbitMQ client on the test broker, for tests that publish directly, and the test topology's clean-up. */
+public final class Rabbit {
+
+  private Rabbit() {
+  }
+
+  /** A started client with the app's connection settings (stop it when done). */
+  public static RabbitMQClient client(Vertx vertx, JsonObject config) {
+    RabbitMQClient c = RabbitMQClient.create(vertx, RabbitConfig.from(config).options());
+    await(c.start());
+    return c;
+  }
+
+  public static RabbitTopology topology(JsonObject config) {
+    return new RabbitTopology(RabbitConfig.from(config).queuePrefix(), JobsConfig.from(config).retryDelaysMs());
+  }
+
+  /** Deletes the queues and exchanges of the config's prefix; best effort (the broker may be the unreachable one). */
+  public static void deleteTopology(Vertx vertx, JsonObject config) {
+    try {
+      RabbitMQClient c = client(vertx, config);
+      try {
+        await(topology(config).delete(c));
+      } finally {
+        await(c.stop());
+      }
+    } catch (AssertionError | RuntimeException e) {
+      // the broker of this config is unreachable (a test pointed it at a closed port): nothing was declared there
+    }
+  }
+}
