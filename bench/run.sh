@@ -5,10 +5,11 @@
 # bench/results/latest.md. A benchmark, not a test: it asserts nothing about time. See bench/README.md.
 #
 # Environment (all optional):
-#   BENCH_DURATION=20            measured seconds per load            BENCH_WARMUP=10   warm-up seconds per load
+#   BENCH_DURATION=20            measured seconds per load            BENCH_WARMUP=15   warm-up seconds per load
 #   BENCH_CONNECTIONS=64         measured connections                 BENCH_WARMUP_CONNECTIONS=16
 #   BENCH_THREADS=2              wrk threads (-t)                     BENCH_TIMEOUT=5s  wrk --timeout
 #   BENCH_CUSTOMERS=10000        seeded customers                     BENCH_FAVORITES=10 seeded favorites per customer
+#   BENCH_FAVORITES_SEED=sql     favorites inserted with SQL (the documented bulk path), or "api" (minutes)
 #   BENCH_SEED_CONCURRENCY=64    requests in flight while seeding     BENCH_DRAIN_TIMEOUT=120 s to wait for stored adds
 #   BENCH_SCENARIOS="1 2 3 4"    scenarios to run                     BENCH_CEILINGS="fixed pg" ceilings to measure
 #   BENCH_PORT=8100 BENCH_FAKE_PORT=8101 BENCH_CEILING_PORT=8102      ports (loopback only)
@@ -37,7 +38,7 @@ if [ -z "${BENCH_COMMAND:-}" ]; then
 fi
 export BENCH_COMMAND
 export BENCH_DURATION="${BENCH_DURATION:-20}"
-export BENCH_WARMUP="${BENCH_WARMUP:-10}"
+export BENCH_WARMUP="${BENCH_WARMUP:-15}"
 export BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 export BENCH_WARMUP_CONNECTIONS="${BENCH_WARMUP_CONNECTIONS:-16}"
 export BENCH_THREADS="${BENCH_THREADS:-2}"
