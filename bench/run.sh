@@ -23,6 +23,7 @@
 #   BENCH_RETRY_NOISY=1          measure again (up to this many times, each after waiting up to 60 s for quiet) when
 #                                other processes used more than 10% of the CPUs during a measured run (not scenario 3);
 #                                the quietest run is kept
+#   BENCH_RESULTS_DIR            where latest.json and latest.md go (default bench/results)
 #   BENCH_SKIP_BUILD=1           do not build the bench classes (they must be there)
 # shellcheck disable=SC2317  # cleanup is called from traps
 set -euo pipefail
@@ -59,7 +60,7 @@ export BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-}"
 
 APP_JAR="target/favorite-products.jar"
 FAKE_JAR="fake-products/target/fake-products.jar"
-export BENCH_RESULTS_DIR="$ROOT/bench/results"
+export BENCH_RESULTS_DIR="${BENCH_RESULTS_DIR:-$ROOT/bench/results}"
 export BENCH_WORK_DIR="$BENCH_RESULTS_DIR/run.tmp"   # ignored by git (bench/results/*.tmp)
 export BENCH_WRK_DIR="$ROOT/bench/wrk"
 WORK="$BENCH_WORK_DIR"
@@ -420,4 +421,4 @@ cleanup
 echo
 bench_tool report
 echo
-log "written: bench/results/latest.json, bench/results/latest.md (raw wrk output and logs: ${WORK#"$ROOT"/})"
+log "written: ${BENCH_RESULTS_DIR#"$ROOT"/}/latest.json and latest.md (raw wrk output and logs: ${WORK#"$ROOT"/})"
