@@ -55,9 +55,8 @@ down: ## stop the Docker stack and drop its volumes
 logs: ## follow the Docker stack's logs
 	$(COMPOSE) logs -f
 
-bench: ## load test (not yet implemented)
-	@echo "make bench: not yet implemented (issue 6)" >&2
-	@exit 1
+bench: build ## benchmark: ceilings + service scenarios on loopback, writes bench/results/latest.{json,md} (~5 min)
+	@bench/run.sh
 
 clean: ## remove build output (keeps .run/ tokens)
 	rm -rf target fake-products/target
