@@ -350,7 +350,7 @@ public class FavoritesJobVerticle extends VerticleBase {
     if (!rabbit.connected()) {
       return Future.succeededFuture();
     }
-    return rabbit.publish(topology.eventsExchange(), "", RabbitConnection.persistentJson(UUID.randomUUID().toString(),
+    return rabbit.publish(topology.eventsExchange(), "", RabbitConnection.transientJson(UUID.randomUUID().toString(),
         Map.of("type", event.getString("type", ""))), event.toBuffer())
       .recover(err -> {
         LOG.debug("event not relayed: {}", err.getMessage());

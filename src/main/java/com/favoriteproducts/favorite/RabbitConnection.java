@@ -119,6 +119,12 @@ final class RabbitConnection {
     return from == client ? from.basicNack(msg.envelope().getDeliveryTag(), false, requeue) : Future.succeededFuture();
   }
 
+  /** For best-effort events (the fanout exchange): not written to disk by the broker. */
+  static AMQP.BasicProperties transientJson(String messageId, Map<String, Object> headers) {
+    return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(1).messageId(messageId)
+      .headers(headers).timestamp(new java.util.Date()).build();
+  }
+
   static AMQP.BasicProperties persistentJson(String messageId, Map<String, Object> headers) {
     return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).messageId(messageId)
       .headers(headers).timestamp(new java.util.Date()).build();

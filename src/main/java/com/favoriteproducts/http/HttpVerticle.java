@@ -70,8 +70,10 @@ public class HttpVerticle extends VerticleBase {
 
     AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
     HealthHandlers health = new HealthHandlers(bus, redis);
-    ResponseCache cache = new ResponseCache(integer(config, "RESPONSE_CACHE_SIZE", 20_000),
-      integer(config, "RESPONSE_CACHE_TTL_MS", 10_000));
+    // A cached page never outlives the freshness of the product data in it (PRODUCTS_CACHE_TTL_SECONDS).
+    long cacheTtl = Math.min(integer(config, "RESPONSE_CACHE_TTL_MS", 60_000),
+      1000L * integer(config, "PRODUCTS_CACHE_TTL_SECONDS", 300));
+    ResponseCache cache = ResponseCache.shared(vertx, integer(config, "RESPONSE_CACHE_SIZE", 20_000), cacheTtl);
     for (String address : List.of(Addresses.CUSTOMERS_CHANGED, Addresses.FAVORITES_ADDED, Addresses.FAVORITES_REMOVED)) {
       invalidations.add(vertx.eventBus().<JsonObject>consumer(address,
         m -> cache.invalidate(m.body() == null ? null : m.body().getString("customerId"))));

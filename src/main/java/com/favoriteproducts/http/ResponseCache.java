@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The edge's cache of rendered read responses (a customer, a page of favorites), per HTTP verticle instance and
- * confined to its event loop (no locks).
+ * The edge's cache of rendered read responses (a customer, a page of favorites), one per Vert.x instance, shared by
+ * its HTTP verticle instances (so every event loop profits from every fill; a short lock guards it).
  *
  * <p>Entries are dropped as soon as the event bus says the customer changed ({@code customers.changed},
  * {@code favorites.added}, {@code favorites.removed}, published cluster-wide), and in any case after
@@ -34,6 +34,14 @@ final class ResponseCache {
   private long epoch;
   /** Highest epoch forgotten from {@link #invalidatedAt}: fills that started before it are not trusted. */
   private long forgottenUpTo;
+
+  private static final Map<io.vertx.core.Vertx, ResponseCache> SHARED =
+    java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /** The cache of this Vert.x instance (created by its first HTTP verticle instance). */
+  static ResponseCache shared(io.vertx.core.Vertx vertx, int capacity, long ttlMs) {
+    return SHARED.computeIfAbsent(vertx, v -> new ResponseCache(capacity, ttlMs));
+  }
 
   ResponseCache(int capacity, long ttlMs) {
     this.capacity = capacity;
@@ -60,15 +68,15 @@ final class ResponseCache {
     };
   }
 
-  boolean enabled() {
+  synchronized boolean enabled() {
     return capacity > 0 && ttlMs > 0;
   }
 
-  long epoch() {
+  synchronized long epoch() {
     return epoch;
   }
 
-  Entry get(String key, long now) {
+  synchronized Entry get(String key, long now) {
     if (!enabled()) {
       return null;
     }
@@ -85,7 +93,7 @@ final class ResponseCache {
   }
 
   /** Stores the response unless the customer was invalidated since {@code startEpoch}. */
-  void put(String key, String customerId, long startEpoch, Buffer body, String etag, long now) {
+  synchronized void put(String key, String customerId, long startEpoch, Buffer body, String etag, long now) {
     if (!enabled() || forgottenUpTo > startEpoch) {
       return;
     }
@@ -99,7 +107,7 @@ final class ResponseCache {
     }
   }
 
-  void invalidate(String customerId) {
+  synchronized void invalidate(String customerId) {
     if (customerId == null) {
       return;
     }
@@ -113,7 +121,7 @@ final class ResponseCache {
     }
   }
 
-  int size() {
+  synchronized int size() {
     return entries.size();
   }
 
