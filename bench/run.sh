@@ -16,7 +16,7 @@
 #   BENCH_PG_DATABASE=favorites_bench   dropped and recreated at every run (its name must contain "bench")
 #   BENCH_REDIS_DB=9             Redis database for the service, flushed at start
 #   BENCH_RABBITMQ_VHOST=favorites_bench  recreated with rabbitmqctl when available, else "/" is used
-#   BENCH_JAVA_OPTS              JVM options for the service (default none: the service as `make run` starts it)
+#   BENCH_JAVA_OPTS              JVM options for the service (default conf/jvm.options, as `make run` starts it)
 #   BENCH_PROFILE=1              record each measured service run with Flight Recorder and summarize where CPU goes
 #   BENCH_WAIT_QUIET=0           wait up to this many seconds for other processes to leave the CPUs idle, before
 #                                starting and (at most 60 s) before each measured run
@@ -56,7 +56,8 @@ BENCH_CEILING_PORT="${BENCH_CEILING_PORT:-8102}"
 BENCH_PG_DATABASE="${BENCH_PG_DATABASE:-favorites_bench}"
 BENCH_REDIS_DB="${BENCH_REDIS_DB:-9}"
 BENCH_RABBITMQ_VHOST="${BENCH_RABBITMQ_VHOST:-favorites_bench}"
-export BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-}"
+# The service runs with the JVM options `make run` uses (conf/jvm.options) unless BENCH_JAVA_OPTS says otherwise.
+export BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-$(cat conf/jvm.options 2>/dev/null || true)}"
 
 APP_JAR="target/favorite-products.jar"
 FAKE_JAR="fake-products/target/fake-products.jar"

@@ -8,7 +8,7 @@
 #   FAKE_PRODUCTS_PORT   fake-products port (default 8001); PRODUCTS_BASE_URL follows it unless set
 #   API_TOKEN            else generated once into .run/api-token
 #   JWT_SECRET           else generated once into .run/jwt-secret
-#   JAVA_OPTS            extra JVM options for the service
+#   JAVA_OPTS            JVM options for the service (default: conf/jvm.options)
 #   RUN_DRY=1            do every check and print the commands, but start nothing
 # Ctrl-C (or SIGTERM) stops both processes.
 # shellcheck disable=SC2317  # functions below are called indirectly (trap, PROBE table)
@@ -68,6 +68,8 @@ port_busy "$FAKE_PRODUCTS_PORT" && die "port $FAKE_PRODUCTS_PORT is already in u
 
 FAKE_CMD=(java -jar "$FAKE_JAR")
 # shellcheck disable=SC2206
+# JVM options: JAVA_OPTS, else conf/jvm.options (heap and GC sized for a small node; see the README).
+JAVA_OPTS="${JAVA_OPTS:-$(cat conf/jvm.options 2>/dev/null || true)}"
 APP_CMD=(java ${JAVA_OPTS:-} -jar "$APP_JAR")
 
 if [ "${RUN_DRY:-0}" = 1 ]; then

@@ -16,6 +16,8 @@ public final class Addresses {
   public static final String CUSTOMERS_DELETE = "customers.delete";
   public static final String CUSTOMERS_LIST = "customers.list";
   public static final String CUSTOMERS_HEALTH = "customers.health";
+  /** Published (not request-reply) after a customer is updated or deleted: {@code {customerId, change, at}}. */
+  public static final String CUSTOMERS_CHANGED = "customers.changed";
 
   public static final String PRODUCTS_GET = "products.get";
   public static final String PRODUCTS_GET_MANY = "products.getMany";

@@ -104,7 +104,8 @@ public class CustomerVerticle extends VerticleBase {
     String email = fields.getString("email") == null ? null : Customer.normalizeEmail(fields.getString("email"));
     Integer ifMatch = body.getInteger("ifMatch");
     return repo.update(id, name, email, ifMatch)
-      .compose(c -> c != null ? Future.succeededFuture(c.toJson()) : missOrStale(id));
+      .compose(c -> c != null ? Future.succeededFuture(c.toJson()) : missOrStale(id))
+      .onSuccess(c -> changed(id, "updated"));
   }
 
   private Future<JsonObject> delete(Message<JsonObject> msg) {
@@ -116,7 +117,14 @@ public class CustomerVerticle extends VerticleBase {
     // Favorites and pending jobs reference the customer with ON DELETE CASCADE: one statement, one transaction.
     return pool.withTransaction(tx -> CustomerRepository.delete(tx, id, ifMatch))
       .compose(n -> n > 0 ? Future.succeededFuture(new JsonObject().put("id", id.toString()).put("deleted", true))
-        : missOrStale(id));
+        : missOrStale(id))
+      .onSuccess(r -> changed(id, "deleted"));
+  }
+
+  /** Tells every node (edge caches, other services) that this customer's data changed. */
+  private void changed(UUID id, String change) {
+    vertx.eventBus().publish(Addresses.CUSTOMERS_CHANGED, new JsonObject().put("customerId", id.toString())
+      .put("change", change).put("at", java.time.Instant.now().toString()));
   }
 
   private Future<JsonObject> list(Message<JsonObject> msg) {

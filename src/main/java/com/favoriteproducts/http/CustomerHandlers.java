@@ -1,6 +1,7 @@
 package com.favoriteproducts.http;
 
 import com.favoriteproducts.Addresses;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -8,9 +9,11 @@ import io.vertx.ext.web.RoutingContext;
 final class CustomerHandlers {
 
   private final Bus bus;
+  private final ResponseCache cache;
 
-  CustomerHandlers(Bus bus) {
+  CustomerHandlers(Bus bus, ResponseCache cache) {
     this.bus = bus;
+    this.cache = cache;
   }
 
   void create(RoutingContext rc) {
@@ -28,13 +31,18 @@ final class CustomerHandlers {
     if (!Requests.requireCustomer(rc, id)) {
       return;
     }
+    String key = "c:" + id.toLowerCase();
+    ResponseCache.Entry hit = cache.get(key, System.currentTimeMillis());
+    if (hit != null) {
+      CachedResponses.send(rc, hit);
+      return;
+    }
+    long epoch = cache.epoch();
     bus.request(Addresses.CUSTOMERS_GET, new JsonObject().put("id", id)).onSuccess(c -> {
-      String etag = Headers.etag(c.getInteger("version"));
-      if (Headers.noneMatchHits(rc.request().getHeader("If-None-Match"), etag)) {
-        rc.response().setStatusCode(304).putHeader("ETag", etag).end();
-        return;
-      }
-      respond(rc, 200, c);
+      String etag = Headers.etag((Integer) c.remove("version"));
+      Buffer body = c.toBuffer();
+      cache.put(key, id.toLowerCase(), epoch, body, etag, System.currentTimeMillis());
+      CachedResponses.send(rc, etag, body);
     }).onFailure(err -> Bus.fail(rc, err));
   }
 

@@ -19,7 +19,10 @@ final class FavoriteHandlers {
   private final Bus bus;
   private final int waitMaxSeconds;
 
-  FavoriteHandlers(Vertx vertx, Bus bus, int waitMaxSeconds) {
+  private final ResponseCache cache;
+
+  FavoriteHandlers(Vertx vertx, Bus bus, int waitMaxSeconds, ResponseCache cache) {
+    this.cache = cache;
     this.vertx = vertx;
     this.bus = bus;
     this.waitMaxSeconds = waitMaxSeconds;
@@ -148,15 +151,19 @@ final class FavoriteHandlers {
     if (cursor != null) {
       req.put("cursor", cursor);
     }
+    String owner = customerId.toLowerCase();
+    String key = "f:" + owner + "|" + req.getInteger("limit") + "|" + (cursor == null ? "" : cursor);
+    ResponseCache.Entry hit = cache.get(key, System.currentTimeMillis());
+    if (hit != null) {
+      CachedResponses.send(rc, hit);
+      return;
+    }
+    long epoch = cache.epoch();
     bus.request(Addresses.FAVORITES_LIST, req).onSuccess(page -> {
       Buffer body = page.toBuffer();
       String etag = Headers.etag(body);
-      rc.response().putHeader("ETag", etag).putHeader("Cache-Control", "private, no-cache");
-      if (Headers.noneMatchHits(rc.request().getHeader("If-None-Match"), etag)) {
-        rc.response().setStatusCode(304).end();
-        return;
-      }
-      rc.response().putHeader("Content-Type", Json.APPLICATION_JSON).setStatusCode(200).end(body);
+      cache.put(key, owner, epoch, body, etag, System.currentTimeMillis());
+      CachedResponses.send(rc, etag, body);
     }).onFailure(err -> Bus.fail(rc, err));
   }
 

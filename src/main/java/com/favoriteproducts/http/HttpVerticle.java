@@ -1,5 +1,6 @@
 package com.favoriteproducts.http;
 
+import com.favoriteproducts.auth.CachingJwtAuth;
 import com.favoriteproducts.auth.Denylist;
 import com.favoriteproducts.auth.JwtSettings;
 import com.favoriteproducts.auth.TokenIssuer;
@@ -33,9 +34,13 @@ import io.vertx.redis.client.RedisOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.favoriteproducts.Addresses;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static com.favoriteproducts.config.AppConfig.integer;
@@ -47,6 +52,7 @@ public class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   static final String CONTRACT = "openapi.yaml";
 
+  private final List<MessageConsumer<JsonObject>> invalidations = new ArrayList<>();
   private Redis redisClient;
   private Denylist denylist;
   private HttpServer server;
@@ -55,7 +61,7 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject config = config();
     JwtSettings jwt = JwtSettings.from(config);
-    JWTAuth jwtAuth = jwt.jwtAuth(vertx);
+    JWTAuth jwtAuth = new CachingJwtAuth(jwt.jwtAuth(vertx), 10_000);
     RedisOptions redisOptions = RedisConfig.from(config).options();
     redisClient = Redis.createClient(vertx, redisOptions);
     RedisAPI redis = RedisAPI.api(redisClient);
@@ -64,8 +70,14 @@ public class HttpVerticle extends VerticleBase {
 
     AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
     HealthHandlers health = new HealthHandlers(bus, redis);
-    CustomerHandlers customers = new CustomerHandlers(bus);
-    FavoriteHandlers favorites = new FavoriteHandlers(vertx, bus, integer(config, "FAVORITES_WAIT_MAX_SECONDS", 30));
+    ResponseCache cache = new ResponseCache(integer(config, "RESPONSE_CACHE_SIZE", 20_000),
+      integer(config, "RESPONSE_CACHE_TTL_MS", 10_000));
+    for (String address : List.of(Addresses.CUSTOMERS_CHANGED, Addresses.FAVORITES_ADDED, Addresses.FAVORITES_REMOVED)) {
+      invalidations.add(vertx.eventBus().<JsonObject>consumer(address,
+        m -> cache.invalidate(m.body() == null ? null : m.body().getString("customerId"))));
+    }
+    CustomerHandlers customers = new CustomerHandlers(bus, cache);
+    FavoriteHandlers favorites = new FavoriteHandlers(vertx, bus, integer(config, "FAVORITES_WAIT_MAX_SECONDS", 30), cache);
     ProductHandlers products = new ProductHandlers(bus,
       (AppConfig.longValue(config, "PRODUCTS_BREAKER_RESET_MS", 10_000) + 999) / 1000);
 
@@ -92,7 +104,8 @@ public class HttpVerticle extends VerticleBase {
 
     int bodyLimit = integer(config, "BODY_LIMIT_BYTES", 64 * 1024);
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
-    return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx), denylist.start())
+    return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx), denylist.start(),
+        Future.all(invalidations.stream().map(MessageConsumer::completion).toList()))
       .compose(all -> {
         OpenAPIContract contract = all.resultAt(0);
         SwaggerUi swagger = all.resultAt(2);
@@ -130,6 +143,7 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     // Graceful: stop accepting, let requests in flight finish (bounded), then close.
     long timeout = integer(config(), "SHUTDOWN_TIMEOUT_MS", 15_000);
+    invalidations.forEach(MessageConsumer::unregister);
     Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.MILLISECONDS);
     return closing.eventually(() -> denylist == null ? Future.succeededFuture() : denylist.close())
       .eventually(() -> {
@@ -148,7 +162,8 @@ public class HttpVerticle extends VerticleBase {
     HttpServerRequest req = rc.request();
     String requestId = req.getHeader("X-Request-Id");
     if (requestId == null || requestId.length() > 100) {
-      requestId = UUID.randomUUID().toString();
+      // Only for correlating logs: 64 random bits are plenty, and ThreadLocalRandom does not contend like UUID's.
+      requestId = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     }
     rc.put("requestId", requestId);
     rc.response().putHeader("X-Request-Id", requestId);
