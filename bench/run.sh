@@ -172,32 +172,45 @@ fi
 [ "$RABBITMQ_VHOST_USED" = "/" ] && log "RabbitMQ: using the default vhost / (rabbitmqctl unavailable); queues are shared with make run"
 
 # --- other processes' CPU during a run (this machine may be shared: figures then drop and scatter) ------
-# cpu_ticks_others: "pid ticks" of every process that is not part of this benchmark: not in our process group
-# (the servers, wrk and tools we start), not a PostgreSQL backend of the bench database, not Redis or RabbitMQ
-# (used by the service), not a kernel thread.
+# cpu_snapshot FILE: the machine's busy ticks (user + nice + system, all CPUs), the CPU ticks of this script's
+# finished children (wrk, curl, ...: the `times` builtin, so it must run in this shell, not in $(...)), and
+# "pid ticks" of every live process that is part of the benchmark or serves it: our process group (the servers and
+# tools we start), the bench database's PostgreSQL backends, Redis, RabbitMQ, kernel threads (loopback traffic).
+# Everything else is "other processes", processes that started and ended in between included.
 MY_PGID="$(ps -o pgid= $$ | tr -d ' ')"
-cpu_ticks_others() {
-  local ours
-  ours="$(pgrep -f "postgres: .* $PG_DATABASE " | tr '\n' ' ')"
-  awk -v mypg="$MY_PGID" -v ours=" $ours " '
-    FNR == 1 {
-      line = $0; pid = $1
-      comm = line; sub(/^[^(]*\(/, "", comm); sub(/\).*$/, "", comm)
-      sub(/^.*\) /, "", line); n = split(line, f, " ")
-      # f[3] = process group, f[12] + f[13] = user + system ticks; ppid 2 = kernel thread
-      if (f[3] == mypg || f[2] == 2 || pid == 2 || index(ours, " " pid " ") > 0) next
-      if (comm ~ /^(redis-server|beam\.smp|epmd|erl_child_setup|inet_gethost)$/) next
-      print pid, f[12] + f[13]
-    }' /proc/[0-9]*/stat 2>/dev/null || true
+HZ="$(getconf CLK_TCK)"
+cpu_snapshot() {
+  local file="$1" ours stat children
+  ours="$(pgrep -f "postgres: .* $PG_DATABASE " | tr '\n' ' ' || true)"
+  read -r -a stat < /proc/stat
+  times > "$file.times"
+  children="$(awk -v hz="$HZ" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+    printf "%d", t * hz }' "$file.times")"
+  {
+    echo "TOTAL $(( stat[1] + stat[2] + stat[3] ))"
+    echo "CHILDREN ${children:-0}"
+    awk -v mypg="$MY_PGID" -v ours=" $ours " '
+      FNR == 1 {
+        line = $0; pid = $1
+        comm = line; sub(/^[^(]*\(/, "", comm); sub(/\).*$/, "", comm)
+        sub(/^.*\) /, "", line); split(line, f, " ")
+        # f[2] = parent (2: kernel thread), f[3] = process group, f[12] + f[13] = user + system ticks
+        if (f[3] == mypg || f[2] == 2 || pid == 2 || index(ours, " " pid " ") > 0 \
+            || comm ~ /^(redis-server|beam\.smp|epmd|erl_child_setup|inet_gethost)$/) print pid, f[12] + f[13]
+      }' /proc/[0-9]*/stat 2>/dev/null || true
+  } > "$file"
 }
-# others_cpu_pct BEFORE_FILE ELAPSED_MS: share of all CPUs used by other processes since the snapshot (a lower
-# bound: processes that ended in between are not seen).
+# others_cpu_pct BEFORE AFTER ELAPSED_MS: share of all CPUs used by other processes between two snapshots.
 others_cpu_pct() {
-  local hz; hz="$(getconf CLK_TCK)"
-  cpu_ticks_others | awk -v before="$1" -v ms="$2" -v hz="$hz" -v cores="$(nproc)" '
-    BEGIN { while ((getline l < before) > 0) { split(l, a, " "); t[a[1]] = a[2] } }
-    { used += $2 - ($1 in t ? t[$1] : 0) }
-    END { printf "%.0f", (ms > 0 ? 100 * used / hz / (ms / 1000) / cores : 0) }'
+  awk -v ms="$3" -v hz="$HZ" -v cores="$(nproc)" '
+    FNR == NR { b[$1] = $2; next }
+    $1 == "TOTAL" || $1 == "CHILDREN" { d[$1] = $2 - b[$1]; next }
+    { ours += $2 - ($1 in b ? b[$1] : 0) }
+    END {
+      other = d["TOTAL"] - d["CHILDREN"] - ours
+      if (other < 0 || ms <= 0) other = 0
+      printf "%.0f", 100 * other / hz / (ms / 1000) / cores
+    }' "$1" "$2"
 }
 
 # --- load --------------------------------------------------------------------------------------
@@ -210,12 +223,13 @@ wrk_run() {
   if [ "${BENCH_PROFILE:-0}" = 1 ] && [ -n "$SVC_PID" ] && [[ "$name" != *warmup* ]]; then
     jcmd "$SVC_PID" JFR.start name="$name" settings=profile >/dev/null && profile=1
   fi
-  cpu_ticks_others > "$WORK/$name.others-before"
+  cpu_snapshot "$WORK/$name.cpu-before"
   local started; started="$(now_ms)"
   BENCH_OUT="$WORK/$name.json" BENCH_CONN="$conns" timeout --signal=INT $((seconds + 30)) \
     wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout "$BENCH_TIMEOUT" --latency -s "$BENCH_WRK_DIR/$script" "$url" \
     > "$WORK/$name.txt" 2>&1 || { cat "$WORK/$name.txt" >&2; log "wrk failed for $name"; return 1; }
-  others_cpu_pct "$WORK/$name.others-before" $(( $(now_ms) - started )) > "$WORK/$name.others"
+  cpu_snapshot "$WORK/$name.cpu-after"
+  others_cpu_pct "$WORK/$name.cpu-before" "$WORK/$name.cpu-after" $(( $(now_ms) - started )) > "$WORK/$name.others"
   if [ "$profile" = 1 ]; then
     jcmd "$SVC_PID" JFR.stop name="$name" filename="$WORK/$name.jfr" >/dev/null \
       && bench_tool profile "$WORK/$name.jfr" | head -n 30 | sed "s/^/[bench] $name profile: /"
@@ -257,9 +271,11 @@ measure() {
 }
 wait_quiet() { # SECONDS: wait (at most that long) until other processes leave the CPUs mostly idle
   local deadline=$(( $(date +%s) + $1 ))
-  cpu_ticks_others > "$WORK/quiet.before"; sleep 2
-  while [ "$(others_cpu_pct "$WORK/quiet.before" 2000)" -gt 10 ] && [ "$(date +%s)" -lt "$deadline" ]; do
-    cpu_ticks_others > "$WORK/quiet.before"; sleep 2
+  local started
+  while :; do
+    cpu_snapshot "$WORK/quiet.before"; started="$(now_ms)"; sleep 2; cpu_snapshot "$WORK/quiet.after"
+    [ "$(others_cpu_pct "$WORK/quiet.before" "$WORK/quiet.after" $(( $(now_ms) - started )))" -gt 10 ] || break
+    [ "$(date +%s)" -lt "$deadline" ] || break
   done
 }
 headline() { # NAME: requests/s, p50, p99, errors from wrk's text output
