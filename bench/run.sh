@@ -34,7 +34,7 @@ cd "$ROOT"   # the service reads conf/config.json relative to its working direct
 # --- settings --------------------------------------------------------------------------------------
 # The command as typed, for the report: the BENCH_* variables given, then make bench or bench/run.sh.
 if [ -z "${BENCH_COMMAND:-}" ]; then
-  BENCH_COMMAND="$(env | grep -E '^BENCH_[A-Z_]+=' | sort | tr '\n' ' ')"
+  BENCH_COMMAND="$( (env | grep -E '^BENCH_[A-Z_]+=' || true) | sort | tr '\n' ' ')"
   if [ -n "${MAKELEVEL:-}" ]; then BENCH_COMMAND+="make bench"; else BENCH_COMMAND+="bench/run.sh"; fi
 fi
 export BENCH_COMMAND
