@@ -40,7 +40,11 @@ public final class Bus {
           LOG.warn("no handler for a request of {} {}", rc.request().method(), rc.request().path());
           Problems.send(rc, 503, "the service that handles this request is not running; try again later");
         }
-        case TIMEOUT -> Problems.send(rc, 504, "the request timed out inside the service; try again later");
+        case TIMEOUT -> {
+          // A node that died with the request, or one too busy to answer in EVENTBUS_TIMEOUT_MS: retry soon.
+          rc.response().putHeader("Retry-After", "1");
+          Problems.send(rc, 503, "the request timed out inside the service (a node may have gone away); try again");
+        }
         default -> recipientFailure(rc, re);
       }
       return;

@@ -167,8 +167,8 @@ class ClusterFailoverTest {
     // Nothing hangs: every request got an answer well before the client's 20 s timeout.
     assertThat(outcomes).hasSize(300);
     assertThat(outcomes).allSatisfy(o -> assertThat(o.millis).isLessThan(15_000));
-    // Failures are explicit 503/504 problems, never a hang or a 500.
-    assertThat(outcomes).allSatisfy(o -> assertThat(o.status).isIn(200, 201, 202, 503, 504));
+    // Failures are explicit 503 problems (the requests in flight to the dead node), never a hang or a 500.
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.status).isIn(200, 201, 202, 503));
     // The cluster recovered: the last 50 requests were all accepted by the surviving worker.
     assertThat(outcomes.subList(outcomes.size() - 50, outcomes.size())).allMatch(ClusterFailoverTest::accepted);
 
@@ -190,7 +190,7 @@ class ClusterFailoverTest {
       assertThat(code).as("exit code after SIGTERM").isEqualTo(143);
     });
     assertThat(worker1.output()).contains("shutting down").contains("stopped");
-    assertThat(outcomes).allSatisfy(o -> assertThat(o.status).isIn(200, 201, 202, 503, 504));
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.status).isIn(200, 201, 202, 503));
     assertEveryAcceptedAddIsStored(outcomes);
 
     // The edge finishes a request in flight before it stops: a slow add waiting for its job.
