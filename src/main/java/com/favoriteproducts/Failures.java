@@ -15,11 +15,9 @@ public final class Failures {
 
   /** The request is invalid; the message is a JSON object {@code {"detail", "errors": [{field, message}]}}. */
   public static final int BAD_REQUEST = 400;
-  public static final int FORBIDDEN = 403;
   public static final int NOT_FOUND = 404;
   public static final int CONFLICT = 409;
   public static final int PRECONDITION_FAILED = 412;
-  public static final int UNPROCESSABLE = 422;
   /** A dependency (database, product API) is unavailable; try again later. */
   public static final int UNAVAILABLE = 503;
 

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 public final class AppConfig {
 
+  private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]*");
+
   private AppConfig() {
   }
 
@@ -27,28 +29,16 @@ public final class AppConfig {
     String file = env.getOrDefault("CONFIG_FILE", props.getProperty("CONFIG_FILE", "conf/config.json"));
     JsonObject base = readFile(Path.of(file));
     JsonObject merged = base.copy();
-    for (String key : base.fieldNames()) {
-      if (env.containsKey(key)) {
-        merged.put(key, env.get(key));
-      }
-      if (props.containsKey(key)) {
-        merged.put(key, props.getProperty(key));
-      }
-    }
-    // Keys absent from the file may still be set from the environment (e.g. *_INSTANCES tuning knobs).
+    // Every UPPER_SNAKE variable overlays, also keys the file does not list (tuning knobs such as
+    // SHUTDOWN_DRAIN_MS): configuration is only ever read by key, so unrelated variables are inert.
     env.forEach((k, v) -> {
-      if (!merged.containsKey(k) && k.matches("[A-Z][A-Z0-9_]*") && isOurs(k)) {
+      if (KEY.matcher(k).matches()) {
         merged.put(k, v);
       }
     });
+    props.stringPropertyNames().stream().filter(k -> KEY.matcher(k).matches())
+      .forEach(k -> merged.put(k, props.getProperty(k)));
     return merged;
-  }
-
-  private static boolean isOurs(String key) {
-    return key.startsWith("HTTP_") || key.startsWith("PG_") || key.startsWith("REDIS_") || key.startsWith("RABBITMQ_")
-      || key.startsWith("PRODUCTS_") || key.startsWith("JWT_") || key.startsWith("CLUSTER") || key.startsWith("EVENTBUS_")
-      || key.startsWith("FAVORITES_") || key.startsWith("JOBS_") || key.startsWith("CUSTOMERS_") || key.startsWith("CACHE_")
-      || key.equals("API_TOKEN") || key.equals("VERTICLES");
   }
 
   private static JsonObject readFile(Path path) {

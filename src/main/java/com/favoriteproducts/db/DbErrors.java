@@ -14,8 +14,4 @@ public final class DbErrors {
   public static boolean is(Throwable err, String sqlState) {
     return err instanceof DatabaseException de && sqlState.equals(de.getSqlState());
   }
-
-  public static String constraint(Throwable err) {
-    return err instanceof io.vertx.pgclient.PgException pe ? pe.getConstraint() : null;
-  }
 }

@@ -14,7 +14,6 @@ public record Job(UUID id, UUID customerId, UUID productId, String status, Strin
   public static final String FAILED = "failed";
 
   public static final String PRODUCT_NOT_FOUND = "product_not_found";
-  public static final String CUSTOMER_NOT_FOUND = "customer_not_found";
   public static final String LIMIT_REACHED = "favorites_limit_reached";
   public static final String RETRIES_EXHAUSTED = "retries_exhausted";
   public static final String INVALID_PRODUCT = "invalid_product";

@@ -1,6 +1,7 @@
 package com.favoriteproducts.product;
 
 import com.favoriteproducts.Addresses;
+import com.favoriteproducts.support.ProductBus;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -70,30 +71,15 @@ class ProductCacheExpiryTest {
   }
 
   static Future<Message<JsonObject>> request(String address, JsonObject body) {
-    Future<Message<JsonObject>> f = app.vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(15_000));
-    try {
-      f.await(20, TimeUnit.SECONDS);
-    } catch (Exception ignored) {
-      // inspected by the caller
-    }
-    return f;
+    return ProductBus.request(app.vertx, address, body);
   }
 
   static JsonObject get(String id) {
-    Future<Message<JsonObject>> f = request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id));
-    if (f.failed()) {
-      throw new AssertionError("products.get " + id + " failed: " + f.cause());
-    }
-    return f.result().body();
+    return ProductBus.get(app.vertx, id);
   }
 
   static JsonArray getMany(String... ids) {
-    Future<Message<JsonObject>> f = request(Addresses.PRODUCTS_GET_MANY,
-      new JsonObject().put("ids", new JsonArray(List.of((Object[]) ids))));
-    if (f.failed()) {
-      throw new AssertionError("products.getMany failed: " + f.cause());
-    }
-    return f.result().body().getJsonArray("products");
+    return ProductBus.getMany(app.vertx, new JsonObject().put("ids", new JsonArray(List.of((Object[]) ids))));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.favoriteproducts.product;
 
 import com.favoriteproducts.Addresses;
+import com.favoriteproducts.support.ProductBus;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -86,21 +87,11 @@ class ProductLookupsTest {
 
   /** The completed request (a failure is a result here, not an exception). */
   static Future<Message<JsonObject>> request(String address, JsonObject body) {
-    Future<Message<JsonObject>> f = send(address, body);
-    try {
-      f.await(20, TimeUnit.SECONDS);
-    } catch (Exception ignored) {
-      // inspected by the caller
-    }
-    return f;
+    return ProductBus.request(app.vertx, address, body);
   }
 
   static JsonObject get(String id) {
-    Future<Message<JsonObject>> f = request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id));
-    if (f.failed()) {
-      throw new AssertionError("products.get " + id + " failed: " + f.cause());
-    }
-    return f.result().body();
+    return ProductBus.get(app.vertx, id);
   }
 
   static ReplyException getFails(String id) {
@@ -115,11 +106,7 @@ class ProductLookupsTest {
   }
 
   static JsonArray getMany(JsonObject body) {
-    Future<Message<JsonObject>> f = request(Addresses.PRODUCTS_GET_MANY, body);
-    if (f.failed()) {
-      throw new AssertionError("products.getMany failed: " + f.cause());
-    }
-    return f.result().body().getJsonArray("products");
+    return ProductBus.getMany(app.vertx, body);
   }
 
   static JsonObject health() {
