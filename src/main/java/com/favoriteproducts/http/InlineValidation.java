@@ -19,6 +19,7 @@ import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import io.vertx.json.schema.JsonSchemaValidationException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.Style;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
@@ -79,7 +80,8 @@ final class InlineValidation {
     if (transformer == null) {
       return validator.validateParameter(p, value);
     }
-    Object transformed = transformer.transform(p, String.valueOf(value.get()));
+    String raw = String.valueOf(value.get());
+    Object transformed = isPlainString(p, raw) ? raw : transformer.transform(p, raw);
     Validator v = parameterValidators.computeIfAbsent(p, x -> contract.getSchemaRepository().validator(x.getSchema()));
     OutputUnit result = v.validate(transformed);
     try {
@@ -88,6 +90,17 @@ final class InlineValidation {
       throw SchemaValidationException.createErrorFromOutputUnitType(p, result, e);
     }
     return new RequestParameterImpl(transformed);
+  }
+
+  /**
+   * A string parameter that is not JSON-quoted is its own value. The library's transformer tries
+   * {@code Json.decodeValue} first for anything but {@code \w+} (a UUID has dashes), which throws and fills a stack
+   * trace per parameter per request before it falls back to the string: profiling showed it on every path with an id.
+   * It would also turn {@code -1} or {@code [1]} into a number or an array and refuse them as strings; here they stay
+   * strings, which is what the schema says.
+   */
+  private static boolean isPlainString(Parameter p, String raw) {
+    return p.getSchemaType() == SchemaType.STRING && !raw.isEmpty() && raw.charAt(0) != '"';
   }
 
   Handler<RoutingContext> handler(Operation operation) {
