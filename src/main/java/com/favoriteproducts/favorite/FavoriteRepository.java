@@ -1,6 +1,7 @@
 package com.favoriteproducts.favorite;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -12,7 +13,11 @@ import io.vertx.sqlclient.data.Numeric;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** SQL and row mapping for favorites. */
@@ -65,25 +70,53 @@ public final class FavoriteRepository {
       .execute(Tuple.of(customerId, productId)).map(RowSet::rowCount);
   }
 
-  /** Stores the favorite with its product snapshot unless it is already stored; completes with the stored row or null. */
-  static Future<Favorite> insert(SqlClient tx, UUID customerId, UUID productId, JsonObject product) {
-    OffsetDateTime fetchedAt = product.getString("fetchedAt") == null ? OffsetDateTime.now()
-      : OffsetDateTime.parse(product.getString("fetchedAt"));
+  /**
+   * Stores favorites with their product snapshots, those not stored already, in one statement (the favorites_count
+   * trigger then runs once). Completes with the rows stored now.
+   */
+  static Future<List<Favorite>> insertAll(SqlClient tx, List<UUID> customerIds, List<JsonObject> products) {
+    // One JSON parameter rather than parallel arrays: nulls (no brand, no reviewScore) need no special casing.
+    JsonArray rows = new JsonArray();
+    for (int i = 0; i < products.size(); i++) {
+      JsonObject p = products.get(i);
+      rows.add(new JsonObject().put("customer_id", customerIds.get(i).toString()).put("product_id", p.getString("id"))
+        .put("title", p.getString("title", "")).put("brand", p.getString("brand")).put("image", p.getString("image"))
+        .put("price", p.getValue("price") instanceof Number n ? n : null)
+        .put("review_score", p.getValue("reviewScore") instanceof Number n ? n : null)
+        .put("fetched_at", p.getString("fetchedAt") == null ? OffsetDateTime.now().toString() : p.getString("fetchedAt")));
+    }
     return tx.preparedQuery("INSERT INTO favorites (customer_id, product_id, title, brand, image, price, review_score,"
-        + " fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (customer_id, product_id) DO NOTHING"
-        + " RETURNING " + COLS)
-      .execute(Tuple.from(new Object[]{customerId, productId, product.getString("title", ""), product.getString("brand"),
-        product.getString("image"), numeric(product.getValue("price")), numeric(product.getValue("reviewScore")),
-        fetchedAt}))
-      .map(FavoriteRepository::one);
+        + " fetched_at) SELECT * FROM json_to_recordset($1::json) AS t(customer_id uuid, product_id uuid, title text,"
+        + " brand text, image text, price numeric, review_score numeric, fetched_at timestamptz)"
+        + " ON CONFLICT (customer_id, product_id) DO NOTHING RETURNING " + COLS)
+      .execute(Tuple.of(rows))
+      .map(rs -> {
+        List<Favorite> stored = new ArrayList<>(rs.size());
+        rs.forEach(r -> stored.add(map(r)));
+        return stored;
+      });
   }
 
-  /** Number of stored favorites of the customer, and whether this product is one of them. */
-  static Future<long[]> count(SqlClient tx, UUID customerId, UUID productId) {
-    return tx.preparedQuery("SELECT count(*), count(*) FILTER (WHERE product_id = $2) FROM favorites WHERE customer_id = $1")
-      .execute(Tuple.of(customerId, productId)).map(rs -> {
-        Row r = rs.iterator().next();
-        return new long[]{r.getLong(0), r.getLong(1)};
+  /** How many favorites each of these customers has (the counter kept by the favorites_count trigger). */
+  static Future<Map<UUID, Long>> countsOf(SqlClient client, List<UUID> customerIds) {
+    return client.preparedQuery("SELECT id, favorites_count FROM customers WHERE id = ANY($1)")
+      .execute(Tuple.tuple().addArrayOfUUID(customerIds.toArray(new UUID[0]))).map(rs -> {
+        Map<UUID, Long> out = new HashMap<>();
+        rs.forEach(r -> out.put(r.getUUID(0), r.getLong(1)));
+        return out;
+      });
+  }
+
+  /** Which of these (customer, product) pairs are stored, keyed {@code customerId + "/" + productId}. */
+  static Future<Set<String>> storedPairs(SqlClient tx, List<UUID> customerIds, List<UUID> productIds) {
+    return tx.preparedQuery("SELECT f.customer_id, f.product_id FROM favorites f"
+        + " JOIN unnest($1::uuid[], $2::uuid[]) AS t(c, p) ON f.customer_id = t.c AND f.product_id = t.p")
+      .execute(Tuple.tuple().addArrayOfUUID(customerIds.toArray(new UUID[0]))
+        .addArrayOfUUID(productIds.toArray(new UUID[0])))
+      .map(rs -> {
+        Set<String> out = new HashSet<>();
+        rs.forEach(r -> out.add(r.getUUID(0) + "/" + r.getUUID(1)));
+        return out;
       });
   }
 

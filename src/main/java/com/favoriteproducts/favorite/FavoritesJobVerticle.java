@@ -8,7 +8,10 @@ import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.config.RabbitConfig;
 import com.favoriteproducts.metrics.AppMetrics;
+import com.favoriteproducts.product.Product;
+import com.favoriteproducts.product.ProductVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -29,8 +32,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -51,6 +59,8 @@ public class FavoritesJobVerticle extends VerticleBase {
   private static final int SWEEP_BATCH = 500;
   private static final long RETENTION_INTERVAL_MS = 3_600_000;
   private static final long REQUEUE_DELAY_MS = 1000;
+  /** Jobs published together in one work message. */
+  static final int JOBS_PER_MESSAGE = 100;
 
   private JobsConfig cfg;
   private RabbitTopology topology;
@@ -61,6 +71,9 @@ public class FavoritesJobVerticle extends VerticleBase {
   private JobMetrics metrics;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final List<UUID> confirmed = new ArrayList<>();
+  private final List<Job> toPublish = new ArrayList<>();
+  private final List<Delivery> waiting = new ArrayList<>();
+  private boolean batchRunning;
   private boolean sweeping;
   private long sweepTimer = -1;
   private long retentionTimer = -1;
@@ -70,8 +83,12 @@ public class FavoritesJobVerticle extends VerticleBase {
     cfg = JobsConfig.from(config());
     RabbitConfig rabbitConfig = RabbitConfig.from(config());
     PgConfig pg = PgConfig.from(config());
-    pool = PgBuilder.pool().with(pg.poolOptions("favorites-jobs-" + UUID.randomUUID())).connectingTo(pg.connectOptions())
-      .using(vertx).build();
+    // Asynchronous commit for everything this verticle writes (stores, attempts, publication marks): a PostgreSQL
+    // crash can lose the last few hundred milliseconds of it, and then the job is still pending in the same rolled-back
+    // state, so the sweeper publishes it again and it is stored then. The add's own job row (favorites verticle) keeps
+    // synchronous commit: it is what the 202 promises. Saves a WAL flush per batch.
+    pool = PgBuilder.pool().with(pg.poolOptions("favorites-jobs-" + UUID.randomUUID()))
+      .connectingTo(pg.connectOptions().addProperty("synchronous_commit", "off")).using(vertx).build();
     jobs = new JobRepository(pool);
     productOptions = new DeliveryOptions().setSendTimeout(cfg.productTimeoutMs());
     metrics = new JobMetrics(AppMetrics.from(config()));
@@ -112,21 +129,50 @@ public class FavoritesJobVerticle extends VerticleBase {
 
   // --- publishing --------------------------------------------------------------------------------------------------
 
-  /** jobs.publish: a job the favorites verticle has just stored; when RabbitMQ is down the sweeper publishes it later. */
+  /**
+   * jobs.publish: a job the favorites verticle has just stored. The jobs asked for in one event-loop turn go out as one
+   * message (at most {@link #JOBS_PER_MESSAGE}): under load that divides the broker's work per add. When RabbitMQ is
+   * down the sweeper publishes them later.
+   */
   private Future<JsonObject> publishRequested(Message<JsonObject> msg) {
-    Job job = parse(msg.body());
-    if (job == null || !rabbit.connected()) {
+    List<Job> list = msg.body() == null ? null : parseAll(msg.body());
+    if (list == null || !rabbit.connected()) {
       return Future.succeededFuture(new JsonObject().put("published", false));
     }
-    return publishWork(job.message()).map(v -> {
-      markPublished(job.id());
-      return new JsonObject().put("published", true);
-    }).otherwise(err -> new JsonObject().put("published", false));
+    boolean first = toPublish.isEmpty();
+    toPublish.addAll(list);
+    if (first) {
+      vertx.runOnContext(v -> {
+        List<Job> batch = new ArrayList<>(toPublish);
+        toPublish.clear();
+        publishJobs(batch);
+      });
+    }
+    return Future.succeededFuture(new JsonObject().put("queued", true));
   }
 
-  private Future<Void> publishWork(JsonObject message) {
-    return rabbit.publish(topology.workExchange(), RabbitTopology.ROUTING_KEY,
-      RabbitConnection.persistentJson(message.getString("jobId"), null), message.toBuffer());
+  /** Publishes jobs, {@link #JOBS_PER_MESSAGE} per message, marking them published once confirmed; counts them. */
+  private Future<Integer> publishJobs(List<Job> list) {
+    List<Future<Integer>> sent = new ArrayList<>();
+    for (int from = 0; from < list.size(); from += JOBS_PER_MESSAGE) {
+      List<Job> chunk = list.subList(from, Math.min(list.size(), from + JOBS_PER_MESSAGE));
+      JsonArray items = new JsonArray();
+      chunk.forEach(j -> items.add(j.message()));
+      JsonObject message = chunk.size() == 1 ? chunk.get(0).message() : new JsonObject().put("jobs", items);
+      String messageId = chunk.size() == 1 ? chunk.get(0).id().toString() : UUID.randomUUID().toString();
+      List<UUID> ids = chunk.stream().map(Job::id).toList();
+      sent.add(rabbit.publish(topology.workExchange(), RabbitTopology.ROUTING_KEY,
+          RabbitConnection.persistentJson(messageId, null), message.toBuffer())
+        .map(v -> {
+          ids.forEach(this::markPublished);
+          return ids.size();
+        })
+        .otherwise(err -> {
+          LOG.debug("{} jobs not published now ({}); the sweeper will", ids.size(), err.getMessage());
+          return 0;
+        }));
+    }
+    return Future.all(sent).map(cf -> sent.stream().mapToInt(Future::result).sum());
   }
 
   /** Batches the "RabbitMQ has it" marks: one UPDATE per event-loop turn rather than one per job. */
@@ -153,7 +199,7 @@ public class FavoritesJobVerticle extends VerticleBase {
         if (!list.isEmpty()) {
           LOG.info("sweeper: publishing {} pending jobs again", list.size());
         }
-        return publishAll(list).map(n -> {
+        return publishJobs(list).map(n -> {
           metrics.republished(n);
           return list.size();
         });
@@ -168,14 +214,6 @@ public class FavoritesJobVerticle extends VerticleBase {
       });
   }
 
-  private Future<Integer> publishAll(List<Job> list) {
-    List<Future<Void>> sent = new ArrayList<>();
-    for (Job j : list) {
-      sent.add(publishWork(j.message()).onSuccess(v -> markPublished(j.id())));
-    }
-    return Future.join(sent).transform(ar -> Future.succeededFuture((int) sent.stream().filter(Future::succeeded).count()));
-  }
-
   // --- consuming ---------------------------------------------------------------------------------------------------
 
   private Future<Void> consume(RabbitMQClient client) {
@@ -186,90 +224,228 @@ public class FavoritesJobVerticle extends VerticleBase {
     });
   }
 
+  /** A delivery and the jobs it carries (one, or several when published together). */
+  private record Delivery(RabbitMQClient client, RabbitMQMessage msg, List<Job> jobs) {
+  }
+
+  /**
+   * Deliveries are handled in batches, one batch at a time per consumer: what arrives while a batch is being handled
+   * is the next batch. Idle, a batch is one delivery (no added latency); busy, batches grow up to the prefetch, and a
+   * batch costs about what one job used to: one read of the jobs, one {@code products.getMany}, one transaction,
+   * one acknowledgement (multiple) for all of them.
+   */
   private void process(RabbitMQClient client, RabbitMQMessage msg) {
-    JsonObject body;
-    Job job;
+    List<Job> carried;
     try {
-      body = msg.body().toJsonObject();
-      job = parse(body);
+      carried = parseAll(msg.body().toJsonObject());
     } catch (RuntimeException e) {
-      body = null;
-      job = null;
+      carried = null;
     }
-    if (job == null) {
+    if (carried == null) {
       LOG.warn("dead-lettering a message that is not a job: {}", msg.body());
       rabbit.nack(client, msg, false);
       return;
     }
-    int attempt = body.getInteger("attempt", 0) + 1;
-    Job j = job;
-    attempt(j, attempt)
-      .compose(v -> rabbit.ack(client, msg))
-      .onFailure(err -> {
-        LOG.warn("job {} attempt {} could not be recorded ({}); redelivering in {} ms", j.id(), attempt,
-          err.getMessage(), REQUEUE_DELAY_MS);
-        vertx.setTimer(REQUEUE_DELAY_MS, t -> rabbit.nack(client, msg, true));
-      });
+    waiting.add(new Delivery(client, msg, carried));
+    nextBatch();
   }
 
-  private Future<Void> attempt(Job msgJob, int attempt) {
-    return jobs.find(msgJob.id()).compose(job -> {
-      if (job == null || !job.pending()) {
-        return Future.succeededFuture(); // gone with its customer, or already finished (a redelivery): just ack
-      }
-      return vertx.eventBus().<JsonObject>request(Addresses.PRODUCTS_GET,
-          new JsonObject().put("id", job.productId().toString()), productOptions)
-        .transform(ar -> {
-          if (ar.succeeded()) {
-            return store(job, ar.result().body(), attempt);
-          }
-          int code = ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
-            ? re.failureCode() : -1;
-          if (code == Failures.NOT_FOUND) {
-            return finish(jobs.finish(job.id(), Job.FAILED, Job.PRODUCT_NOT_FOUND, attempt));
-          }
-          if (code == Failures.BAD_REQUEST) {
-            return finish(jobs.finish(job.id(), Job.FAILED, Job.INVALID_PRODUCT, attempt));
-          }
-          return retry(job, attempt, ar.cause().getMessage());
-        });
+  private void nextBatch() {
+    if (batchRunning || waiting.isEmpty()) {
+      return;
+    }
+    batchRunning = true;
+    List<Delivery> batch = new ArrayList<>(waiting);
+    waiting.clear();
+    handle(batch).onComplete(ar -> {
+      batchRunning = false;
+      nextBatch();
     });
   }
 
-  private record Stored(Job job, Favorite favorite) {
+  /** Handles a batch; every delivery in it is acknowledged or requeued before the returned future completes. */
+  private Future<Void> handle(List<Delivery> batch) {
+    Map<UUID, Job> byId = new LinkedHashMap<>();
+    for (Delivery d : batch) {
+      for (Job j : d.jobs()) {
+        byId.putIfAbsent(j.id(), j);
+      }
+    }
+    return attemptAll(new ArrayList<>(byId.keySet()))
+      .compose(v -> ack(batch))
+      .recover(err -> {
+        LOG.warn("{} jobs could not be recorded ({}); redelivering in {} ms", byId.size(), err.getMessage(),
+          REQUEUE_DELAY_MS);
+        Promise<Void> later = Promise.promise();
+        vertx.setTimer(REQUEUE_DELAY_MS, t -> {
+          batch.forEach(d -> rabbit.nack(d.client(), d.msg(), true));
+          later.complete();
+        });
+        return later.future();
+      });
   }
 
-  private Future<Void> store(Job job, JsonObject product, int attempt) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE")
-        .execute(Tuple.of(job.customerId()))
-        .compose(rs -> rs.size() == 0 ? Future.succeededFuture((Job) null) : JobRepository.lock(tx, job.id()))
-        .compose(locked -> {
-          if (locked == null || !locked.pending()) {
-            return Future.succeededFuture(new Stored(null, null));
+  /** One acknowledgement per connection: every earlier delivery of this consumer is settled already. */
+  private Future<Void> ack(List<Delivery> batch) {
+    Map<RabbitMQClient, RabbitMQMessage> last = new IdentityHashMap<>();
+    for (Delivery d : batch) {
+      last.merge(d.client(), d.msg(), (a, b) ->
+        b.envelope().getDeliveryTag() > a.envelope().getDeliveryTag() ? b : a);
+    }
+    return Future.all(last.entrySet().stream().map(e -> rabbit.ackUpTo(e.getKey(), e.getValue())).toList()).mapEmpty();
+  }
+
+  /**
+   * One attempt of each job: read them (gone, finished or not due: nothing to do), look their products up in one
+   * request, then store what can be stored and fail what is not found in one transaction; jobs whose product could
+   * not be looked up are retried later, or dead-lettered after the last attempt.
+   */
+  private Future<Void> attemptAll(List<UUID> ids) {
+    return jobs.findDue(ids).compose(due -> {
+      if (due.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Set<String> productIds = new LinkedHashSet<>();
+      due.forEach(j -> productIds.add(j.productId().toString()));
+      return lookUp(new ArrayList<>(productIds)).compose(products -> {
+        List<Job> found = new ArrayList<>();
+        List<JsonObject> foundProducts = new ArrayList<>();
+        List<Job> notFound = new ArrayList<>();
+        List<Job> unavailable = new ArrayList<>();
+        Map<UUID, String> why = new HashMap<>();
+        for (Job j : due) {
+          JsonObject p = products.get(j.productId().toString());
+          String availability = p == null ? Product.UNAVAILABLE : p.getString("availability", Product.UNAVAILABLE);
+          switch (availability) {
+            case Product.AVAILABLE, Product.STALE -> {
+              found.add(j);
+              foundProducts.add(p);
+            }
+            case Product.NOT_FOUND -> notFound.add(j);
+            default -> {
+              unavailable.add(j);
+              why.put(j.id(), p == null ? products.getOrDefault("", new JsonObject()).getString("error", "no answer")
+                : "the product API is failing and nothing is known about product " + j.productId());
+            }
           }
-          return FavoriteRepository.count(tx, job.customerId(), job.productId()).compose(counts ->
-            counts[1] == 0 && counts[0] >= cfg.maxPerCustomer()
-              ? JobRepository.finish(tx, job.id(), Job.FAILED, Job.LIMIT_REACHED, attempt).map(j -> new Stored(j, null))
-              : FavoriteRepository.insert(tx, job.customerId(), job.productId(), product)
-                .compose(f -> JobRepository.finish(tx, job.id(), Job.DONE, null, attempt).map(j -> new Stored(j, f))));
-        }))
-      .map(s -> {
-        if (s.favorite() != null) {
-          JsonObject event = new JsonObject().put("customerId", job.customerId().toString())
-            .put("productId", job.productId().toString()).put("at", Instant.now().toString());
+        }
+        return store(found, foundProducts, notFound).compose(v -> retry(unavailable, why));
+      });
+    });
+  }
+
+  /** products.getMany for the batch, by id; when the product service does not answer, an empty map (all retried). */
+  private Future<Map<String, JsonObject>> lookUp(List<String> productIds) {
+    List<Future<Message<JsonObject>>> parts = new ArrayList<>();
+    for (int from = 0; from < productIds.size(); from += ProductVerticle.MAX_IDS) {
+      JsonArray ids = new JsonArray(new ArrayList<>(productIds.subList(from,
+        Math.min(productIds.size(), from + ProductVerticle.MAX_IDS))));
+      parts.add(vertx.eventBus().request(Addresses.PRODUCTS_GET_MANY, new JsonObject().put("ids", ids), productOptions));
+    }
+    return Future.all(parts).map(cf -> {
+      Map<String, JsonObject> out = new HashMap<>();
+      for (Future<Message<JsonObject>> part : parts) {
+        JsonArray list = part.result().body().getJsonArray("products", new JsonArray());
+        for (int i = 0; i < list.size(); i++) {
+          JsonObject p = list.getJsonObject(i);
+          out.put(p.getString("id", "").toLowerCase(), p);
+        }
+      }
+      return out;
+    }).otherwise(err -> {
+      Map<String, JsonObject> none = new HashMap<>();
+      none.put("", new JsonObject().put("error", "product lookups did not answer: " + err.getMessage()));
+      return none;
+    });
+  }
+
+  private record Outcome(List<Job> ended, List<Favorite> stored) {
+  }
+
+  /**
+   * In one transaction: the jobs still pending (locked) are stored — the favorite with its product snapshot, one
+   * INSERT for all; already stored counts as done — unless the customer is full (failed,
+   * {@code favorites_limit_reached}); the not-found ones fail ({@code product_not_found}). The cap is read from the
+   * customers' favorites_count without locking them: two batches storing for one customer at the same instant can
+   * pass it together (by at most one batch); it is a safety limit, not a quota.
+   */
+  private Future<Void> store(List<Job> found, List<JsonObject> products, List<Job> notFound) {
+    if (found.isEmpty() && notFound.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<UUID> all = new ArrayList<>();
+    found.forEach(j -> all.add(j.id()));
+    notFound.forEach(j -> all.add(j.id()));
+    return pool.withTransaction(tx -> JobRepository.lockPending(tx, all).compose(pending -> {
+        List<Integer> live = new ArrayList<>();
+        Map<UUID, Integer> perCustomer = new HashMap<>();
+        for (int i = 0; i < found.size(); i++) {
+          if (pending.contains(found.get(i).id())) {
+            live.add(i);
+            perCustomer.merge(found.get(i).customerId(), 1, Integer::sum);
+          }
+        }
+        return FavoriteRepository.countsOf(tx, new ArrayList<>(perCustomer.keySet())).compose(counts -> {
+          // Near the cap only, which of these products are stored already (they take no room).
+          List<Job> tight = new ArrayList<>();
+          for (int i : live) {
+            Job j = found.get(i);
+            if (counts.getOrDefault(j.customerId(), 0L) + perCustomer.get(j.customerId()) > cfg.maxPerCustomer()) {
+              tight.add(j);
+            }
+          }
+          Future<Set<String>> storedNow = tight.isEmpty() ? Future.succeededFuture(Set.of())
+            : FavoriteRepository.storedPairs(tx, tight.stream().map(Job::customerId).toList(),
+              tight.stream().map(Job::productId).toList());
+          return storedNow.compose(already -> {
+            List<UUID> ids = new ArrayList<>();
+            List<String> statuses = new ArrayList<>();
+            List<String> reasons = new ArrayList<>();
+            List<UUID> insertFor = new ArrayList<>();
+            List<JsonObject> insert = new ArrayList<>();
+            Map<UUID, Long> used = new HashMap<>(counts);
+            for (int i : live) {
+              Job j = found.get(i);
+              boolean stored = already.contains(j.customerId() + "/" + j.productId());
+              long n = used.getOrDefault(j.customerId(), 0L);
+              ids.add(j.id());
+              if (!stored && n >= cfg.maxPerCustomer()) {
+                statuses.add(Job.FAILED);
+                reasons.add(Job.LIMIT_REACHED);
+                continue;
+              }
+              statuses.add(Job.DONE);
+              reasons.add(null);
+              if (!stored) {
+                used.put(j.customerId(), n + 1);
+                insertFor.add(j.customerId());
+                insert.add(products.get(i));
+              }
+            }
+            for (Job j : notFound) {
+              if (pending.contains(j.id())) {
+                ids.add(j.id());
+                statuses.add(Job.FAILED);
+                reasons.add(Job.PRODUCT_NOT_FOUND);
+              }
+            }
+            Future<List<Favorite>> stored = insert.isEmpty() ? Future.succeededFuture(List.of())
+              : FavoriteRepository.insertAll(tx, insertFor, insert);
+            return stored.compose(favs -> JobRepository.finishAll(tx, ids, statuses, reasons)
+              .map(ended -> new Outcome(ended, favs)));
+          });
+        });
+      }))
+      .map(outcome -> {
+        for (Favorite f : outcome.stored()) {
+          JsonObject event = new JsonObject().put("customerId", f.customerId().toString())
+            .put("productId", f.productId().toString()).put("at", Instant.now().toString());
           vertx.eventBus().publish(Addresses.FAVORITES_ADDED, event);
           relay(event.copy().put("type", Addresses.FAVORITES_ADDED));
         }
-        completed(s.job());
+        outcome.ended().forEach(this::completed);
         return null;
       });
-  }
-
-  private Future<Void> finish(Future<Job> finished) {
-    return finished.map(j -> {
-      completed(j);
-      return null;
-    });
   }
 
   /** Tells whoever waits for the job (an HTTP request with Prefer: wait, anywhere in the cluster). */
@@ -280,30 +456,36 @@ public class FavoritesJobVerticle extends VerticleBase {
     }
   }
 
-  /** The product service could not answer: try again after the next delay, or give up after the last attempt. */
-  private Future<Void> retry(Job job, int attempt, String why) {
-    JsonObject message = job.message().put("attempt", attempt);
-    if (attempt >= cfg.maxAttempts()) {
-      LOG.warn("job {} dead-lettered after {} attempts; last failure: {}", job.id(), attempt, why);
-      return jobs.markDead(job.id(), attempt).compose(j -> j == null ? Future.succeededFuture()
-        : rabbit.publish(topology.deadExchange(), "", RabbitConnection.persistentJson(job.id().toString(),
-            Map.of("x-last-failure", String.valueOf(why))), message.toBuffer())
-          .recover(err -> Future.succeededFuture()) // the database lists it as dead either way
-          .map(v -> {
-            completed(j);
-            return null;
-          }));
+  /**
+   * The product service could not answer for these jobs: each counts a failed attempt (in its row) and is published
+   * to the retry queue of the next delay, or, after the last attempt, dead-lettered.
+   */
+  private Future<Void> retry(List<Job> unavailable, Map<UUID, String> why) {
+    if (unavailable.isEmpty()) {
+      return Future.succeededFuture();
     }
-    long delay = cfg.delayBefore(attempt + 1);
-    LOG.debug("job {} attempt {} failed ({}); next in {} ms", job.id(), attempt, why, delay);
-    return jobs.scheduleRetry(job.id(), attempt, delay).compose(j -> {
-      if (j == null) {
-        return Future.succeededFuture();
-      }
-      metrics.retried();
-      return rabbit.publish("", topology.retryQueue(delay), RabbitConnection.persistentJson(job.id().toString(), null),
-        message.toBuffer());
-    });
+    return jobs.recordFailures(unavailable.stream().map(Job::id).toList(), cfg.maxAttempts(), cfg.retryDelaysMs())
+      .compose(updated -> {
+        List<Future<Void>> sent = new ArrayList<>();
+        for (Job j : updated) {
+          JsonObject message = j.message();
+          String reason = String.valueOf(why.get(j.id()));
+          if (!j.pending()) {
+            LOG.warn("job {} dead-lettered after {} attempts; last failure: {}", j.id(), j.attempts(), reason);
+            sent.add(rabbit.publish(topology.deadExchange(), "", RabbitConnection.persistentJson(j.id().toString(),
+                Map.of("x-last-failure", reason)), message.toBuffer())
+              .recover(err -> Future.succeededFuture()) // the database lists it as dead either way
+              .onComplete(ar -> completed(j)));
+            continue;
+          }
+          long delay = cfg.delayBefore(j.attempts() + 1);
+          LOG.debug("job {} attempt {} failed ({}); next in {} ms", j.id(), j.attempts(), reason, delay);
+          metrics.retried();
+          sent.add(rabbit.publish("", topology.retryQueue(delay), RabbitConnection.persistentJson(j.id().toString(),
+            null), message.toBuffer()));
+        }
+        return Future.all(sent).mapEmpty();
+      });
   }
 
   // --- dead letters --------------------------------------------------------------------------------------------------
@@ -329,7 +511,7 @@ public class FavoritesJobVerticle extends VerticleBase {
     if (c == null) {
       return DomainException.fail(Failures.UNAVAILABLE, "RabbitMQ is not connected; replay later");
     }
-    return jobs.revive().compose(list -> publishAll(list).compose(published -> drain(c, 0).map(drained -> {
+    return jobs.revive().compose(list -> publishJobs(list).compose(published -> drain(c, 0).map(drained -> {
       LOG.info("replayed {} dead jobs ({} published now, the rest by the sweeper); drained {} dead-letter messages",
         list.size(), published, drained);
       return new JsonObject().put("replayed", list.size()).put("drained", drained);
@@ -356,6 +538,24 @@ public class FavoritesJobVerticle extends VerticleBase {
         LOG.debug("event not relayed: {}", err.getMessage());
         return Future.succeededFuture();
       });
+  }
+
+  /** The jobs a work message carries: {@code {"jobs": [job, ...]}} or one job; null when it is not that. */
+  private static List<Job> parseAll(JsonObject body) {
+    JsonArray many = body.getJsonArray("jobs");
+    if (many == null) {
+      Job one = parse(body);
+      return one == null ? null : List.of(one);
+    }
+    List<Job> out = new ArrayList<>(many.size());
+    for (int i = 0; i < many.size(); i++) {
+      Job j = parse(many.getJsonObject(i));
+      if (j == null) {
+        return null;
+      }
+      out.add(j);
+    }
+    return out.isEmpty() ? null : out;
   }
 
   private static Job parse(JsonObject body) {

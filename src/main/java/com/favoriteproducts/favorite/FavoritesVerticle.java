@@ -11,6 +11,7 @@ import com.favoriteproducts.db.DbErrors;
 import com.favoriteproducts.metrics.AppMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -20,8 +21,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +52,11 @@ public class FavoritesVerticle extends VerticleBase {
   private DeliveryOptions productsOptions;
   private Counter accepted;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  /** Accept statements running at once per instance, and adds per statement (see {@link #accept}). */
+  static final int ACCEPTS_IN_FLIGHT = 2;
+  static final int ACCEPT_BATCH = 128;
+  private final List<AddRequest> addQueue = new ArrayList<>();
+  private int acceptsInFlight;
 
   /** What an accepted add came to: already stored, or a pending job (new or the one already pending). */
   private record Accepted(Job job, boolean created, boolean stored) {
@@ -96,45 +100,110 @@ public class FavoritesVerticle extends VerticleBase {
     if (productId == null) {
       return Future.succeededFuture();
     }
-    return pool.withTransaction(tx -> accept(tx, customerId, productId))
-      .recover(err -> DbErrors.is(err, DbErrors.UNIQUE_VIOLATION)
-        // a replayed dead job became pending for the same product meanwhile: that one is the answer
-        ? pool.withConnection(c -> JobRepository.findPending(c, customerId, productId)).map(j -> new Accepted(j, false, false))
-        : Future.failedFuture(err))
+    return accept(customerId, productId)
       .compose(a -> {
         if (a.stored()) {
           return favorites.find(customerId, productId).compose(this::storedReply);
-        }
-        if (a.created()) {
-          accepted.increment();
-          // Best effort: if no jobs verticle takes it now, the sweeper publishes the job (it is durable already).
-          vertx.eventBus().send(Addresses.JOBS_PUBLISH, a.job().message());
         }
         return Future.succeededFuture(new JsonObject().put("state", "pending").put("created", a.created())
           .put("job", a.job().toJson()));
       });
   }
 
+  /** An add waiting for its accept statement. */
+  private record AddRequest(UUID customerId, UUID productId, Promise<Accepted> answer) {
+  }
+
   /**
-   * In one transaction holding the customer row: unknown customer (404), already stored, the pending job for this
-   * product, the cap (stored plus pending, 409), else a new pending job. The checks are one statement.
+   * Unknown customer (404), already stored, the job pending for this product, the cap (stored plus pending, 409),
+   * else a new pending job. Adds are accepted in batches: the first goes at once; those arriving while
+   * {@link #ACCEPTS_IN_FLIGHT} statements are running wait and go together in the next one (at most
+   * {@link #ACCEPT_BATCH}). Under load that is one statement and one commit for many adds — the commit, not the
+   * checks, is what an add costs PostgreSQL — and alone an add waits for nothing.
    */
-  private Future<Accepted> accept(SqlConnection tx, UUID customerId, UUID productId) {
-    return tx.preparedQuery("SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(customerId))
-      .compose(rs -> rs.size() == 0 ? customerNotFound(customerId) : JobRepository.acceptChecks(tx, customerId, productId))
-      .compose(check -> {
-        if (check.pending() != null) {
-          return Future.succeededFuture(new Accepted(check.pending(), false, false));
-        }
-        if (check.stored()) {
-          return Future.succeededFuture(new Accepted(null, false, true));
-        }
-        if (check.favorites() + check.pendingJobs() >= cfg.maxPerCustomer()) {
-          return DomainException.fail(Failures.CONFLICT, "customer " + customerId + " already has the maximum of "
-            + cfg.maxPerCustomer() + " favorites (stored and pending)");
-        }
-        return JobRepository.insert(tx, UUID.randomUUID(), customerId, productId).map(j -> new Accepted(j, true, false));
+  private Future<Accepted> accept(UUID customerId, UUID productId) {
+    Promise<Accepted> answer = Promise.promise();
+    addQueue.add(new AddRequest(customerId, productId, answer));
+    nextAccepts();
+    return answer.future();
+  }
+
+  private void nextAccepts() {
+    while (acceptsInFlight < ACCEPTS_IN_FLIGHT && !addQueue.isEmpty()) {
+      List<AddRequest> batch = new ArrayList<>(addQueue.subList(0, Math.min(ACCEPT_BATCH, addQueue.size())));
+      addQueue.subList(0, batch.size()).clear();
+      acceptsInFlight++;
+      acceptBatch(batch).onComplete(ar -> {
+        acceptsInFlight--;
+        nextAccepts();
       });
+    }
+  }
+
+  private Future<Void> acceptBatch(List<AddRequest> batch) {
+    List<UUID> jobIds = new ArrayList<>(batch.size());
+    batch.forEach(r -> jobIds.add(UUID.randomUUID()));
+    return JobRepository.acceptAll(pool, jobIds, batch.stream().map(AddRequest::customerId).toList(),
+        batch.stream().map(AddRequest::productId).toList(), cfg.maxPerCustomer())
+      .transform(ar -> {
+        if (ar.succeeded()) {
+          List<Job> created = new ArrayList<>();
+          for (int i = 0; i < batch.size(); i++) {
+            AddRequest r = batch.get(i);
+            JobRepository.Accept a = ar.result().get(i);
+            if (a.created() != null) {
+              created.add(a.created());
+            }
+            resolve(r, a).onComplete(r.answer());
+          }
+          publish(created);
+        } else if (DbErrors.is(ar.cause(), DbErrors.FOREIGN_KEY_VIOLATION) && batch.size() > 1) {
+          // a customer was deleted between the checks and the insert: the others go again, one by one
+          return Future.all(batch.stream().map(r -> acceptBatch(List.of(r))).toList()).mapEmpty();
+        } else if (DbErrors.is(ar.cause(), DbErrors.FOREIGN_KEY_VIOLATION)) {
+          batch.get(0).answer().handle(customerNotFound(batch.get(0).customerId()));
+        } else {
+          batch.forEach(r -> r.answer().fail(ar.cause()));
+        }
+        return Future.succeededFuture();
+      });
+  }
+
+  /** Best effort: if no jobs verticle takes them now, the sweeper publishes the jobs (they are durable already). */
+  private void publish(List<Job> created) {
+    if (created.isEmpty()) {
+      return;
+    }
+    accepted.increment(created.size());
+    JsonArray list = new JsonArray();
+    created.forEach(j -> list.add(j.message()));
+    vertx.eventBus().send(Addresses.JOBS_PUBLISH, created.size() == 1 ? created.get(0).message()
+      : new JsonObject().put("jobs", list));
+  }
+
+  private Future<Accepted> resolve(AddRequest r, JobRepository.Accept a) {
+    if (!a.customerExists()) {
+      return customerNotFound(r.customerId());
+    }
+    if (a.created() != null) {
+      return Future.succeededFuture(new Accepted(a.created(), true, false));
+    }
+    if (a.pending() != null) {
+      return Future.succeededFuture(new Accepted(a.pending(), false, false));
+    }
+    if (a.stored()) {
+      return Future.succeededFuture(new Accepted(null, false, true));
+    }
+    if (a.used() >= cfg.maxPerCustomer()) {
+      return DomainException.fail(Failures.CONFLICT, "customer " + r.customerId() + " already has the maximum of "
+        + cfg.maxPerCustomer() + " favorites (stored and pending)");
+    }
+    // Another add of this product inserted its job first (after this statement's snapshot): that job answers.
+    return pool.withConnection(c -> JobRepository.findPending(c, r.customerId(), r.productId())).compose(j -> j != null
+        ? Future.succeededFuture(new Accepted(j, false, false))
+        : favorites.find(r.customerId(), r.productId()).map(f -> f != null ? new Accepted(null, false, true) : null))
+      .compose(x -> x != null ? Future.succeededFuture(x)
+        : DomainException.<Accepted>fail(Failures.UNAVAILABLE, "the add raced with another change; try again"));
   }
 
   private Future<JsonObject> storedReply(Favorite f) {

@@ -8,7 +8,9 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** SQL and row mapping for add jobs ({@code favorite_jobs}). */
@@ -32,66 +34,105 @@ public final class JobRepository {
       + " AND status = 'pending'").execute(Tuple.of(customerId, productId)).map(JobRepository::one);
   }
 
-  /** What an add must know, in one statement: the pending job for the product, whether it is stored, the counts. */
-  record AcceptChecks(Job pending, boolean stored, long favorites, long pendingJobs) {
+  /** What one accept statement found and did: the customer exists, the new or pending job, stored, room used. */
+  record Accept(boolean customerExists, Job created, Job pending, boolean stored, long used) {
   }
 
-  static Future<AcceptChecks> acceptChecks(SqlClient tx, UUID customerId, UUID productId) {
-    return tx.preparedQuery("SELECT j.id, j.customer_id, j.product_id, j.status, j.reason, j.attempts, j.created_at,"
-        + " j.updated_at, j.dead_at,"
-        + " EXISTS (SELECT 1 FROM favorites WHERE customer_id = $1 AND product_id = $2),"
-        + " (SELECT count(*) FROM favorites WHERE customer_id = $1),"
-        + " (SELECT count(*) FROM favorite_jobs WHERE customer_id = $1 AND status = 'pending')"
-        + " FROM (SELECT 1) one LEFT JOIN favorite_jobs j"
-        + " ON j.customer_id = $1 AND j.product_id = $2 AND j.status = 'pending'")
-      .execute(Tuple.of(customerId, productId)).map(rs -> {
-        Row r = rs.iterator().next();
-        return new AcceptChecks(r.getUUID(0) == null ? null : map(r), r.getBoolean(9), r.getLong(10), r.getLong(11));
+  /**
+   * Adds in one statement (one round trip, one commit, however many): for each, whether the customer exists, the job
+   * pending for this product, whether the product is stored, how much of the cap is used (stored plus pending), and,
+   * when none of these stands in the way, a new pending job. Adds of one product racing past the checks (in this
+   * statement or another) meet on the partial unique index: all but one insert nothing (ON CONFLICT DO NOTHING) and
+   * read the winner's job afterwards. The cap is checked on the statement's snapshot, so racing adds of different
+   * products can pass it together; the job's store re-checks it under the customer's lock, so what is stored never
+   * exceeds it. Answers in the order of the requests.
+   */
+  static Future<List<Accept>> acceptAll(SqlClient client, List<UUID> jobIds, List<UUID> customerIds,
+                                        List<UUID> productIds, long cap) {
+    return client.preparedQuery("WITH req AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[])"
+        + " WITH ORDINALITY AS r(job_id, customer_id, product_id, ord)),"
+        + " counted AS (SELECT req.*, (SELECT c.favorites_count FROM customers c WHERE c.id = req.customer_id) AS n,"
+        + " EXISTS (SELECT 1 FROM favorites f WHERE f.customer_id = req.customer_id AND f.product_id = req.product_id)"
+        + " AS stored, (SELECT count(*) FROM favorite_jobs j WHERE j.customer_id = req.customer_id"
+        + " AND j.status = 'pending') AS pending, (SELECT j.id FROM favorite_jobs j WHERE j.customer_id = req.customer_id"
+        + " AND j.product_id = req.product_id AND j.status = 'pending') AS pending_id FROM req),"
+        + " checks AS (SELECT counted.*, n IS NOT NULL AS customer_exists, coalesce(n, 0) + pending AS used FROM counted),"
+        + " inserted AS (INSERT INTO favorite_jobs (id, customer_id, product_id)"
+        + " SELECT job_id, customer_id, product_id FROM checks"
+        + " WHERE customer_exists AND NOT stored AND used < $4 AND pending_id IS NULL ORDER BY ord"
+        + " ON CONFLICT (customer_id, product_id) WHERE status = 'pending' DO NOTHING RETURNING " + COLS + ")"
+        + " SELECT c.customer_exists, c.stored, c.used,"
+        + " i.id, i.customer_id, i.product_id, i.status, i.reason, i.attempts, i.created_at, i.updated_at, i.dead_at,"
+        + " p.id, p.customer_id, p.product_id, p.status, p.reason, p.attempts, p.created_at, p.updated_at, p.dead_at"
+        + " FROM checks c LEFT JOIN inserted i ON i.id = c.job_id LEFT JOIN favorite_jobs p ON p.id = c.pending_id"
+        + " ORDER BY c.ord")
+      .execute(Tuple.of(jobIds.toArray(new UUID[0]), customerIds.toArray(new UUID[0]), productIds.toArray(new UUID[0]),
+        cap))
+      .map(rs -> {
+        List<Accept> out = new ArrayList<>(rs.size());
+        for (Row r : rs) {
+          out.add(new Accept(r.getBoolean(0), r.getUUID(3) == null ? null : map(r, 3),
+            r.getUUID(12) == null ? null : map(r, 12), r.getBoolean(1), r.getLong(2)));
+        }
+        return out;
       });
   }
 
-  static Future<Job> insert(SqlClient tx, UUID id, UUID customerId, UUID productId) {
-    return tx.preparedQuery("INSERT INTO favorite_jobs (id, customer_id, product_id) VALUES ($1, $2, $3) RETURNING " + COLS)
-      .execute(Tuple.of(id, customerId, productId)).map(JobRepository::one);
+  /**
+   * The pending jobs among {@code ids} that are due: a job whose retry is scheduled more than a moment ahead was
+   * delivered twice (published by the sweeper and by its add, say); its scheduled retry will bring it back, so the
+   * extra delivery is dropped rather than counted as an attempt.
+   */
+  public Future<List<Job>> findDue(List<UUID> ids) {
+    return pool.preparedQuery("SELECT " + COLS + " FROM favorite_jobs WHERE id = ANY($1) AND status = 'pending'"
+        + " AND due_at <= now() + interval '250 milliseconds'")
+      .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0]))).map(JobRepository::all);
   }
 
-  /** Locks the job for the rest of the transaction; null when it is gone (deleted with its customer). */
-  static Future<Job> lock(SqlClient tx, UUID id) {
-    return tx.preparedQuery("SELECT " + COLS + " FROM favorite_jobs WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
-      .map(JobRepository::one);
+  /** Locks the jobs still pending among {@code ids} for the rest of the transaction (in id order: no deadlock). */
+  static Future<Set<UUID>> lockPending(SqlClient tx, List<UUID> ids) {
+    return tx.preparedQuery("SELECT id FROM favorite_jobs WHERE id = ANY($1) AND status = 'pending' ORDER BY id FOR UPDATE")
+      .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0]))).map(rs -> {
+        Set<UUID> out = new HashSet<>();
+        rs.forEach(r -> out.add(r.getUUID(0)));
+        return out;
+      });
   }
 
-  /** Ends a pending job (done or failed); null when it was not pending any more. */
-  static Future<Job> finish(SqlClient client, UUID id, String status, String reason, int attempts) {
-    return client.preparedQuery("UPDATE favorite_jobs SET status = $2, reason = $3, attempts = GREATEST(attempts, $4),"
-        + " updated_at = now() WHERE id = $1 AND status = 'pending' RETURNING " + COLS)
-      .execute(Tuple.of(id, status, reason, attempts)).map(JobRepository::one);
+  private static final String J_COLS = "j." + COLS.replace(", ", ", j.");
+
+  /** Ends pending jobs (done, or failed with a reason), each counting one more attempt; returns those it ended. */
+  static Future<List<Job>> finishAll(SqlClient tx, List<UUID> ids, List<String> statuses, List<String> reasons) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return tx.preparedQuery("UPDATE favorite_jobs j SET status = t.s, reason = t.r, attempts = j.attempts + 1,"
+        + " updated_at = now() FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, s, r)"
+        + " WHERE j.id = t.id AND j.status = 'pending' RETURNING " + J_COLS)
+      .execute(Tuple.of(ids.toArray(new UUID[0]), statuses.toArray(new String[0]), reasons.toArray(new String[0])))
+      .map(JobRepository::all);
   }
 
-  public Future<Job> finish(UUID id, String status, String reason, int attempts) {
-    return finish(pool, id, status, reason, attempts);
-  }
-
-  /** Records a failed attempt and when the next one is due; null when the job is not pending any more. */
-  public Future<Job> scheduleRetry(UUID id, int attempts, long delayMs) {
-    return pool.preparedQuery("UPDATE favorite_jobs SET attempts = GREATEST(attempts, $2), updated_at = now(),"
-        + " due_at = now() + make_interval(secs => $3::double precision / 1000) WHERE id = $1 AND status = 'pending'"
-        + " RETURNING " + COLS)
-      .execute(Tuple.of(id, attempts, (double) delayMs)).map(JobRepository::one);
-  }
-
-  /** Gives up on a job after its last attempt: failed (retries_exhausted) and listed as dead. */
-  public Future<Job> markDead(UUID id, int attempts) {
-    return pool.preparedQuery("UPDATE favorite_jobs SET status = 'failed', reason = '" + Job.RETRIES_EXHAUSTED + "',"
-        + " attempts = GREATEST(attempts, $2), updated_at = now(), dead_at = now() WHERE id = $1 AND status = 'pending'"
-        + " RETURNING " + COLS)
-      .execute(Tuple.of(id, attempts)).map(JobRepository::one);
+  /**
+   * Records a failed attempt of each pending job (the count lives in the row, never in a message): after the last
+   * attempt the job is failed ({@code retries_exhausted}) and listed as dead, else its next attempt is due after the
+   * delay for that attempt. Returns the jobs it updated.
+   */
+  public Future<List<Job>> recordFailures(List<UUID> ids, int maxAttempts, List<Long> delaysMs) {
+    Double[] delays = delaysMs.stream().map(Long::doubleValue).toArray(Double[]::new);
+    return pool.preparedQuery("UPDATE favorite_jobs SET attempts = attempts + 1, updated_at = now(),"
+        + " status = CASE WHEN attempts + 1 >= $2 THEN 'failed' ELSE status END,"
+        + " reason = CASE WHEN attempts + 1 >= $2 THEN '" + Job.RETRIES_EXHAUSTED + "' ELSE reason END,"
+        + " dead_at = CASE WHEN attempts + 1 >= $2 THEN now() ELSE dead_at END,"
+        + " due_at = now() + make_interval(secs => ($3::float8[])[LEAST(attempts + 1, cardinality($3::float8[]))] / 1000)"
+        + " WHERE id = ANY($1) AND status = 'pending' RETURNING " + COLS)
+      .execute(Tuple.of(ids.toArray(new UUID[0]), maxAttempts, delays)).map(JobRepository::all);
   }
 
   /** Notes that RabbitMQ confirmed a publication of these jobs. */
   public Future<Void> markPublished(List<UUID> ids) {
     return pool.preparedQuery("UPDATE favorite_jobs SET published_at = now() WHERE id = ANY($1) AND published_at IS NULL")
-      .execute(Tuple.of(ids.toArray(new UUID[0]))).mapEmpty();
+      .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0]))).mapEmpty();
   }
 
   /**
@@ -148,7 +189,12 @@ public final class JobRepository {
   }
 
   static Job map(Row r) {
-    return new Job(r.getUUID(0), r.getUUID(1), r.getUUID(2), r.getString(3), r.getString(4), r.getInteger(5),
-      r.getOffsetDateTime(6), r.getOffsetDateTime(7), r.getOffsetDateTime(8));
+    return map(r, 0);
+  }
+
+  /** A job from the nine job columns starting at {@code at}. */
+  static Job map(Row r, int at) {
+    return new Job(r.getUUID(at), r.getUUID(at + 1), r.getUUID(at + 2), r.getString(at + 3), r.getString(at + 4),
+      r.getInteger(at + 5), r.getOffsetDateTime(at + 6), r.getOffsetDateTime(at + 7), r.getOffsetDateTime(at + 8));
   }
 }

@@ -110,9 +110,12 @@ final class RabbitConnection {
       .onFailure(err -> waiting.remove(tag[0]));
   }
 
-  /** Acknowledges a delivery on the client that delivered it; a no-op when that connection is gone (it is redelivered). */
-  Future<Void> ack(RabbitMQClient from, RabbitMQMessage msg) {
-    return from == client ? from.basicAck(msg.envelope().getDeliveryTag(), false) : Future.succeededFuture();
+  /**
+   * Acknowledges a delivery and every earlier one not settled yet (multiple), on the client that delivered them; a
+   * no-op when that connection is gone (they are redelivered).
+   */
+  Future<Void> ackUpTo(RabbitMQClient from, RabbitMQMessage msg) {
+    return from == client ? from.basicAck(msg.envelope().getDeliveryTag(), true) : Future.succeededFuture();
   }
 
   Future<Void> nack(RabbitMQClient from, RabbitMQMessage msg, boolean requeue) {

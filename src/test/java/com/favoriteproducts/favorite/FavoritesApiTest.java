@@ -323,6 +323,60 @@ class FavoritesApiTest {
   }
 
   @Test
+  @DisplayName("100 concurrent adds for 5 customers, mixed with adds for an unknown customer: those 404, every other add"
+    + " stored once, and each customer's favorites_count matches its rows, also after removals")
+  void concurrentAddsAcrossCustomers() {
+    List<String> customers = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      customers.add(api.newCustomer());
+    }
+    String unknown = UUID.randomUUID().toString();
+    List<Future<HttpResponse<Buffer>>> known = new ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> unknownAdds = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      // every fourth product has no reviewScore (and no brand): stored with a null score
+      String p = i % 4 != 0 ? app.fakeProducts.newProduct().getString("id") : app.fakeProducts.upsert(new JsonObject()
+        .put("id", UUID.randomUUID().toString()).put("title", "Bare " + i).put("image", "http://i/" + i).put("price", 10.5))
+        .getString("id");
+      for (String c : customers) {
+        known.add(app.http.put("/v1/customers/" + c + "/favorites/" + p).bearerTokenAuthentication(api.admin).send());
+      }
+      if (i % 5 == 0) {
+        unknownAdds.add(app.http.put("/v1/customers/" + unknown + "/favorites/" + p)
+          .bearerTokenAuthentication(api.admin).send());
+      }
+    }
+    await(Future.join(known));
+    await(Future.join(unknownAdds));
+    Set<String> jobIds = new HashSet<>();
+    for (Future<HttpResponse<Buffer>> f : known) {
+      assertThat(f.result().statusCode()).as(f.result().bodyAsString()).isEqualTo(202);
+      jobIds.add(f.result().bodyAsJsonObject().getString("jobId"));
+    }
+    assertThat(jobIds).hasSize(100);
+    for (Future<HttpResponse<Buffer>> f : unknownAdds) {
+      assertProblem(f.result(), 404);
+    }
+    for (String c : customers) {
+      Eventually.until(15_000, "all 20 adds of " + c + " are done", () -> api.jobs(c, "done") == 20);
+      UUID id = UUID.fromString(c);
+      assertThat(api.count("SELECT count(*) FROM favorites WHERE customer_id = $1", id)).isEqualTo(20);
+      assertThat(api.count("SELECT favorites_count FROM customers WHERE id = $1", id)).isEqualTo(20);
+      assertThat(api.count("SELECT count(*) FROM favorites WHERE customer_id = $1 AND review_score IS NULL"
+        + " AND price = 10.5", id)).isEqualTo(5);
+    }
+    String first = customers.get(0);
+    List<String> stored = api.storedProducts(first);
+    for (int i = 0; i < 3; i++) {
+      assertThat(await(app.http.delete("/v1/customers/" + first + "/favorites/" + stored.get(i))
+        .bearerTokenAuthentication(api.admin).send()).statusCode()).isEqualTo(204);
+    }
+    assertThat(api.count("SELECT favorites_count FROM customers WHERE id = $1", UUID.fromString(first))).isEqualTo(17);
+    assertThat(api.count("SELECT count(*) FROM favorite_jobs WHERE customer_id = $1",
+      UUID.fromString(unknown))).isZero();
+  }
+
+  @Test
   @DisplayName("pages follow addedAt with no duplicates or gaps while favorites are added; the ETag gives 304 until the list changes")
   void paginationAndETag() {
     String c = api.newCustomer();
