@@ -5,7 +5,7 @@
 # bench/results/latest.md. A benchmark, not a test: it asserts nothing about time. See bench/README.md.
 #
 # Environment (all optional):
-#   BENCH_DURATION=20            measured seconds per load            BENCH_WARMUP=15   warm-up seconds per load
+#   BENCH_DURATION=20            measured seconds per load            BENCH_WARMUP=30   warm-up seconds per load
 #   BENCH_CONNECTIONS=64         measured connections                 BENCH_WARMUP_CONNECTIONS=16
 #   BENCH_THREADS=2              wrk threads (-t)                     BENCH_TIMEOUT=5s  wrk --timeout
 #   BENCH_CUSTOMERS=10000        seeded customers                     BENCH_FAVORITES=10 seeded favorites per customer
@@ -39,7 +39,7 @@ if [ -z "${BENCH_COMMAND:-}" ]; then
 fi
 export BENCH_COMMAND
 export BENCH_DURATION="${BENCH_DURATION:-20}"
-export BENCH_WARMUP="${BENCH_WARMUP:-15}"
+export BENCH_WARMUP="${BENCH_WARMUP:-30}"
 export BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 export BENCH_WARMUP_CONNECTIONS="${BENCH_WARMUP_CONNECTIONS:-16}"
 export BENCH_THREADS="${BENCH_THREADS:-2}"

@@ -125,13 +125,17 @@ public final class JobRepository {
         + " reason = CASE WHEN attempts + 1 >= $2 THEN '" + Job.RETRIES_EXHAUSTED + "' ELSE reason END,"
         + " dead_at = CASE WHEN attempts + 1 >= $2 THEN now() ELSE dead_at END,"
         + " due_at = now() + make_interval(secs => ($3::float8[])[LEAST(attempts + 1, cardinality($3::float8[]))] / 1000)"
-        + " WHERE id = ANY($1) AND status = 'pending' RETURNING " + COLS)
+        + " WHERE id IN (SELECT id FROM favorite_jobs WHERE id = ANY($1) AND status = 'pending' ORDER BY id FOR UPDATE)"
+        + " RETURNING " + COLS)
       .execute(Tuple.of(ids.toArray(new UUID[0]), maxAttempts, delays)).map(JobRepository::all);
   }
 
   /** Notes that RabbitMQ confirmed a publication of these jobs. */
   public Future<Void> markPublished(List<UUID> ids) {
-    return pool.preparedQuery("UPDATE favorite_jobs SET published_at = now() WHERE id = ANY($1) AND published_at IS NULL")
+    // Rows in id order and skipping those locked (a job being stored, marked then or never needed): batches of marks
+    // and of stores on other connections never wait for each other in a cycle (deadlocks seen under load before).
+    return pool.preparedQuery("UPDATE favorite_jobs SET published_at = now() WHERE id IN (SELECT id FROM favorite_jobs"
+        + " WHERE id = ANY($1) AND published_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED)")
       .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0]))).mapEmpty();
   }
 
