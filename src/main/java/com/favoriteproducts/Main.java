@@ -65,6 +65,7 @@ public final class Main {
     Vertx vertx;
     try {
       vertx = Nodes.build(config).await(120, TimeUnit.SECONDS);
+      LOG.info("Vert.x ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
     } catch (Exception e) {
       LOG.error("cannot start Vert.x: {}", e.getMessage(), e);
       System.exit(1);
@@ -147,7 +148,9 @@ public final class Main {
       ? vertx.executeBlocking(() -> Migrations.load(vertx, PgConfig.from(config))).compose(Migrations::run)
       : Future.succeededFuture();
     int cores = Runtime.getRuntime().availableProcessors();
+    long t0 = System.nanoTime();
     return schema.compose(v -> {
+      LOG.info("schema ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
       Map<String, Future<String>> deployments = new LinkedHashMap<>();
       // Back-end verticles first, the HTTP edge last: it takes requests only once what serves them is there.
       List<String> order = new ArrayList<>(names);
@@ -158,8 +161,11 @@ public final class Main {
         DeploymentOptions options = new DeploymentOptions().setConfig(config);
         switch (name) {
           case HTTP -> deployments.put(name, Future.all(new ArrayList<>(deployments.values()))
-            .compose(x -> vertx.deployVerticle(HttpVerticle.class,
-              options.setInstances(instances(config, "HTTP_INSTANCES", cores)))));
+            .compose(x -> {
+              LOG.info("back-end verticles deployed after {} ms", (System.nanoTime() - t0) / 1_000_000);
+              return vertx.deployVerticle(HttpVerticle.class,
+                options.setInstances(instances(config, "HTTP_INSTANCES", cores)));
+            }));
           case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
             options.setInstances(instances(config, "CUSTOMERS_INSTANCES", cores))));
           case FAVORITES -> deployments.put(name, vertx.deployVerticle(FavoritesVerticle.class,
