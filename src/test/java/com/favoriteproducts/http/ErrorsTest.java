@@ -93,6 +93,20 @@ class ErrorsTest {
   }
 
   @Test
+  @DisplayName("an id that is not a UUID gets 400 naming the parameter; any UUID, upper case too, passes validation")
+  void badPathId() {
+    for (String bad : new String[]{"not-a-uuid", "01234567-89ab-cdef-0123-456789abcdeg", "-1", "%5B1%5D",
+      "0123456789abcdef0123456789abcdef0123"}) {
+      JsonObject p = problem(await(app.http.get("/v1/customers/" + bad).bearerTokenAuthentication(admin).send()), 400);
+      assertThat(p.getJsonArray("errors").getJsonObject(0).getString("field")).as(bad).isEqualTo("id");
+    }
+    String unknown = java.util.UUID.randomUUID().toString();
+    problem(await(app.http.get("/v1/customers/" + unknown).bearerTokenAuthentication(admin).send()), 404);
+    problem(await(app.http.get("/v1/customers/" + unknown.toUpperCase()).bearerTokenAuthentication(admin).send()), 404);
+    problem(await(app.http.get("/v1/customers/" + unknown + "/favorites/x").bearerTokenAuthentication(admin).send()), 400);
+  }
+
+  @Test
   @DisplayName("bad query parameters get 400 naming the parameter")
   void badQuery() {
     JsonObject p = problem(await(app.http.get("/v1/customers?limit=0").bearerTokenAuthentication(admin).send()), 400);
