@@ -2,6 +2,7 @@ package com.favoriteproducts.favorite;
 
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -72,5 +73,11 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
 
   static String ts(OffsetDateTime t) {
     return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.withOffsetSameInstant(ZoneOffset.UTC));
+  }
+
+  /** The {@code favorites.added} / {@code favorites.removed} event body. */
+  static JsonObject event(UUID customerId, UUID productId) {
+    return new JsonObject().put("customerId", customerId.toString()).put("productId", productId.toString())
+      .put("at", Instant.now().toString());
   }
 }

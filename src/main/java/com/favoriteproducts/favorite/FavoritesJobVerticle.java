@@ -30,7 +30,6 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -70,10 +69,12 @@ public class FavoritesJobVerticle extends VerticleBase {
   private DeliveryOptions productOptions;
   private JobMetrics metrics;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
-  private final List<UUID> confirmed = new ArrayList<>();
-  private final List<Job> toPublish = new ArrayList<>();
-  private final List<Delivery> waiting = new ArrayList<>();
-  private boolean batchRunning;
+  /** Jobs to publish, those asked for in one event-loop turn in one go (see {@link #publishRequested}). */
+  private Batcher<Job> publications;
+  /** "RabbitMQ has it" marks: one UPDATE per event-loop turn rather than one per job. */
+  private Batcher<UUID> confirmed;
+  /** Deliveries, one batch at a time (see {@link #process}). */
+  private Batcher<Delivery> deliveries;
   private boolean sweeping;
   private long sweepTimer = -1;
   private long retentionTimer = -1;
@@ -93,6 +94,10 @@ public class FavoritesJobVerticle extends VerticleBase {
     productOptions = new DeliveryOptions().setSendTimeout(cfg.productTimeoutMs());
     metrics = new JobMetrics(AppMetrics.from(config()));
     topology = new RabbitTopology(rabbitConfig.queuePrefix(), cfg.retryDelaysMs());
+    publications = Batcher.perTurn(context, this::publishJobs);
+    confirmed = Batcher.perTurn(context, ids -> jobs.markPublished(ids).onFailure(err -> LOG.warn("could not mark {}"
+      + " jobs published ({}); the sweeper will publish them again", ids.size(), err.getMessage())));
+    deliveries = Batcher.whileBusy(1, Integer.MAX_VALUE, this::handle);
     rabbit = new RabbitConnection(vertx, rabbitConfig, topology, cfg.prefetch(), this::consume, this::sweep);
 
     EventBus bus = vertx.eventBus();
@@ -139,15 +144,7 @@ public class FavoritesJobVerticle extends VerticleBase {
     if (list == null || !rabbit.connected()) {
       return Future.succeededFuture(new JsonObject().put("published", false));
     }
-    boolean first = toPublish.isEmpty();
-    toPublish.addAll(list);
-    if (first) {
-      vertx.runOnContext(v -> {
-        List<Job> batch = new ArrayList<>(toPublish);
-        toPublish.clear();
-        publishJobs(batch);
-      });
-    }
+    publications.addAll(list);
     return Future.succeededFuture(new JsonObject().put("queued", true));
   }
 
@@ -164,7 +161,7 @@ public class FavoritesJobVerticle extends VerticleBase {
       sent.add(rabbit.publish(topology.workExchange(), RabbitTopology.ROUTING_KEY,
           RabbitConnection.persistentJson(messageId, null), message.toBuffer())
         .map(v -> {
-          ids.forEach(this::markPublished);
+          confirmed.addAll(ids);
           return ids.size();
         })
         .otherwise(err -> {
@@ -173,19 +170,6 @@ public class FavoritesJobVerticle extends VerticleBase {
         }));
     }
     return Future.all(sent).map(cf -> sent.stream().mapToInt(Future::result).sum());
-  }
-
-  /** Batches the "RabbitMQ has it" marks: one UPDATE per event-loop turn rather than one per job. */
-  private void markPublished(UUID id) {
-    confirmed.add(id);
-    if (confirmed.size() == 1) {
-      vertx.runOnContext(v -> {
-        List<UUID> ids = new ArrayList<>(confirmed);
-        confirmed.clear();
-        jobs.markPublished(ids).onFailure(err -> LOG.warn("could not mark {} jobs published ({}); the sweeper will"
-          + " publish them again", ids.size(), err.getMessage()));
-      });
-    }
   }
 
   /** Republishes jobs left unconfirmed or long overdue; runs periodically and right after (re)connecting. */
@@ -246,21 +230,7 @@ public class FavoritesJobVerticle extends VerticleBase {
       rabbit.nack(client, msg, false);
       return;
     }
-    waiting.add(new Delivery(client, msg, carried));
-    nextBatch();
-  }
-
-  private void nextBatch() {
-    if (batchRunning || waiting.isEmpty()) {
-      return;
-    }
-    batchRunning = true;
-    List<Delivery> batch = new ArrayList<>(waiting);
-    waiting.clear();
-    handle(batch).onComplete(ar -> {
-      batchRunning = false;
-      nextBatch();
-    });
+    deliveries.add(new Delivery(client, msg, carried));
   }
 
   /** Handles a batch; every delivery in it is acknowledged or requeued before the returned future completes. */
@@ -307,34 +277,31 @@ public class FavoritesJobVerticle extends VerticleBase {
       }
       Set<String> productIds = new LinkedHashSet<>();
       due.forEach(j -> productIds.add(j.productId().toString()));
-      return lookUp(new ArrayList<>(productIds)).compose(products -> {
+      return lookUp(new ArrayList<>(productIds)).transform(lookup -> {
+        // The product service did not answer at all: every job is retried, with that as the reason.
+        Map<String, JsonObject> products = lookup.succeeded() ? lookup.result() : Map.of();
+        String failure = lookup.succeeded() ? null : "product lookups did not answer: " + lookup.cause().getMessage();
         List<Job> found = new ArrayList<>();
         List<JsonObject> foundProducts = new ArrayList<>();
         List<Job> notFound = new ArrayList<>();
         List<Job> unavailable = new ArrayList<>();
-        Map<UUID, String> why = new HashMap<>();
         for (Job j : due) {
           JsonObject p = products.get(j.productId().toString());
-          String availability = p == null ? Product.UNAVAILABLE : p.getString("availability", Product.UNAVAILABLE);
-          switch (availability) {
+          switch (p == null ? Product.UNAVAILABLE : p.getString("availability", Product.UNAVAILABLE)) {
             case Product.AVAILABLE, Product.STALE -> {
               found.add(j);
               foundProducts.add(p);
             }
             case Product.NOT_FOUND -> notFound.add(j);
-            default -> {
-              unavailable.add(j);
-              why.put(j.id(), p == null ? products.getOrDefault("", new JsonObject()).getString("error", "no answer")
-                : "the product API is failing and nothing is known about product " + j.productId());
-            }
+            default -> unavailable.add(j);
           }
         }
-        return store(found, foundProducts, notFound).compose(v -> retry(unavailable, why));
+        return store(found, foundProducts, notFound).compose(v -> retry(unavailable, failure));
       });
     });
   }
 
-  /** products.getMany for the batch, by id; when the product service does not answer, an empty map (all retried). */
+  /** products.getMany for the batch (in parts of at most {@link ProductVerticle#MAX_IDS}), by lower-case id. */
   private Future<Map<String, JsonObject>> lookUp(List<String> productIds) {
     List<Future<Message<JsonObject>>> parts = new ArrayList<>();
     for (int from = 0; from < productIds.size(); from += ProductVerticle.MAX_IDS) {
@@ -352,22 +319,68 @@ public class FavoritesJobVerticle extends VerticleBase {
         }
       }
       return out;
-    }).otherwise(err -> {
-      Map<String, JsonObject> none = new HashMap<>();
-      none.put("", new JsonObject().put("error", "product lookups did not answer: " + err.getMessage()));
-      return none;
     });
+  }
+
+  /** What a batch's transaction writes: each ended job with its status and reason, and the favorites to insert. */
+  private record StorePlan(List<UUID> ids, List<String> statuses, List<String> reasons, List<UUID> insertFor,
+                           List<JsonObject> insert) {
+
+    StorePlan() {
+      this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    }
+
+    void end(Job j, String status, String reason) {
+      ids.add(j.id());
+      statuses.add(status);
+      reasons.add(reason);
+    }
+  }
+
+  /**
+   * Decides, for the jobs still pending: a found product is stored (done; already stored counts as done) unless the
+   * customer is full ({@code favorites_limit_reached}); a product not found fails ({@code product_not_found}).
+   * {@code counts}: the customers' favorites_count; {@code stored}: the pairs already stored among those near the cap.
+   */
+  private StorePlan plan(List<Job> found, List<JsonObject> products, List<Job> notFound, Set<UUID> pending,
+                         Map<UUID, Long> counts, Set<String> stored) {
+    StorePlan plan = new StorePlan();
+    Map<UUID, Long> used = new HashMap<>(counts);
+    for (int i = 0; i < found.size(); i++) {
+      Job j = found.get(i);
+      if (!pending.contains(j.id())) {
+        continue;
+      }
+      boolean already = stored.contains(pair(j));
+      long n = used.getOrDefault(j.customerId(), 0L);
+      if (!already && n >= cfg.maxPerCustomer()) {
+        plan.end(j, Job.FAILED, Job.LIMIT_REACHED);
+        continue;
+      }
+      plan.end(j, Job.DONE, null);
+      if (!already) {
+        used.put(j.customerId(), n + 1);
+        plan.insertFor().add(j.customerId());
+        plan.insert().add(products.get(i));
+      }
+    }
+    notFound.stream().filter(j -> pending.contains(j.id())).forEach(j -> plan.end(j, Job.FAILED, Job.PRODUCT_NOT_FOUND));
+    return plan;
+  }
+
+  private static String pair(Job j) {
+    return j.customerId() + "/" + j.productId();
   }
 
   private record Outcome(List<Job> ended, List<Favorite> stored) {
   }
 
   /**
-   * In one transaction: the jobs still pending (locked) are stored — the favorite with its product snapshot, one
-   * INSERT for all; already stored counts as done — unless the customer is full (failed,
-   * {@code favorites_limit_reached}); the not-found ones fail ({@code product_not_found}). The cap is read from the
-   * customers' favorites_count without locking them: two batches storing for one customer at the same instant can
-   * pass it together (by at most one batch); it is a safety limit, not a quota.
+   * In one transaction: lock the jobs still pending, read their customers' favorites_count (and, only for customers
+   * near the cap, which products are stored already: they take no room), then {@link #plan}: one INSERT of the
+   * favorites with their product snapshots, one UPDATE of the jobs. The cap is read without locking the customers:
+   * two batches storing for one customer at the same instant can pass it together (by at most one batch); it is a
+   * safety limit, not a quota.
    */
   private Future<Void> store(List<Job> found, List<JsonObject> products, List<Job> notFound) {
     if (found.isEmpty() && notFound.isEmpty()) {
@@ -376,70 +389,25 @@ public class FavoritesJobVerticle extends VerticleBase {
     List<UUID> all = new ArrayList<>();
     found.forEach(j -> all.add(j.id()));
     notFound.forEach(j -> all.add(j.id()));
-    return pool.withTransaction(tx -> JobRepository.lockPending(tx, all).compose(pending -> {
-        List<Integer> live = new ArrayList<>();
-        Map<UUID, Integer> perCustomer = new HashMap<>();
-        for (int i = 0; i < found.size(); i++) {
-          if (pending.contains(found.get(i).id())) {
-            live.add(i);
-            perCustomer.merge(found.get(i).customerId(), 1, Integer::sum);
-          }
-        }
-        return FavoriteRepository.countsOf(tx, new ArrayList<>(perCustomer.keySet())).compose(counts -> {
-          // Near the cap only, which of these products are stored already (they take no room).
-          List<Job> tight = new ArrayList<>();
-          for (int i : live) {
-            Job j = found.get(i);
-            if (counts.getOrDefault(j.customerId(), 0L) + perCustomer.get(j.customerId()) > cfg.maxPerCustomer()) {
-              tight.add(j);
-            }
-          }
-          Future<Set<String>> storedNow = tight.isEmpty() ? Future.succeededFuture(Set.of())
-            : FavoriteRepository.storedPairs(tx, tight.stream().map(Job::customerId).toList(),
-              tight.stream().map(Job::productId).toList());
-          return storedNow.compose(already -> {
-            List<UUID> ids = new ArrayList<>();
-            List<String> statuses = new ArrayList<>();
-            List<String> reasons = new ArrayList<>();
-            List<UUID> insertFor = new ArrayList<>();
-            List<JsonObject> insert = new ArrayList<>();
-            Map<UUID, Long> used = new HashMap<>(counts);
-            for (int i : live) {
-              Job j = found.get(i);
-              boolean stored = already.contains(j.customerId() + "/" + j.productId());
-              long n = used.getOrDefault(j.customerId(), 0L);
-              ids.add(j.id());
-              if (!stored && n >= cfg.maxPerCustomer()) {
-                statuses.add(Job.FAILED);
-                reasons.add(Job.LIMIT_REACHED);
-                continue;
-              }
-              statuses.add(Job.DONE);
-              reasons.add(null);
-              if (!stored) {
-                used.put(j.customerId(), n + 1);
-                insertFor.add(j.customerId());
-                insert.add(products.get(i));
-              }
-            }
-            for (Job j : notFound) {
-              if (pending.contains(j.id())) {
-                ids.add(j.id());
-                statuses.add(Job.FAILED);
-                reasons.add(Job.PRODUCT_NOT_FOUND);
-              }
-            }
-            Future<List<Favorite>> stored = insert.isEmpty() ? Future.succeededFuture(List.of())
-              : FavoriteRepository.insertAll(tx, insertFor, insert);
-            return stored.compose(favs -> JobRepository.finishAll(tx, ids, statuses, reasons)
-              .map(ended -> new Outcome(ended, favs)));
-          });
-        });
-      }))
+    Map<UUID, Long> perCustomer = new HashMap<>();
+    found.forEach(j -> perCustomer.merge(j.customerId(), 1L, Long::sum));
+    return pool.withTransaction(tx -> JobRepository.lockPending(tx, all)
+        .compose(pending -> FavoriteRepository.countsOf(tx, new ArrayList<>(perCustomer.keySet()))
+          .compose(counts -> {
+            List<Job> tight = found.stream().filter(j -> pending.contains(j.id())
+              && counts.getOrDefault(j.customerId(), 0L) + perCustomer.get(j.customerId()) > cfg.maxPerCustomer()).toList();
+            return (tight.isEmpty() ? Future.succeededFuture(Set.<String>of())
+              : FavoriteRepository.storedPairs(tx, tight.stream().map(Job::customerId).toList(),
+                tight.stream().map(Job::productId).toList()))
+              .map(stored -> plan(found, products, notFound, pending, counts, stored));
+          }))
+        .compose(plan -> (plan.insert().isEmpty() ? Future.succeededFuture(List.<Favorite>of())
+            : FavoriteRepository.insertAll(tx, plan.insertFor(), plan.insert()))
+          .compose(favs -> JobRepository.finishAll(tx, plan.ids(), plan.statuses(), plan.reasons())
+            .map(ended -> new Outcome(ended, favs)))))
       .map(outcome -> {
         for (Favorite f : outcome.stored()) {
-          JsonObject event = new JsonObject().put("customerId", f.customerId().toString())
-            .put("productId", f.productId().toString()).put("at", Instant.now().toString());
+          JsonObject event = Favorite.event(f.customerId(), f.productId());
           vertx.eventBus().publish(Addresses.FAVORITES_ADDED, event);
           relay(event.copy().put("type", Addresses.FAVORITES_ADDED));
         }
@@ -460,7 +428,7 @@ public class FavoritesJobVerticle extends VerticleBase {
    * The product service could not answer for these jobs: each counts a failed attempt (in its row) and is published
    * to the retry queue of the next delay, or, after the last attempt, dead-lettered.
    */
-  private Future<Void> retry(List<Job> unavailable, Map<UUID, String> why) {
+  private Future<Void> retry(List<Job> unavailable, String failure) {
     if (unavailable.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -469,7 +437,8 @@ public class FavoritesJobVerticle extends VerticleBase {
         List<Future<Void>> sent = new ArrayList<>();
         for (Job j : updated) {
           JsonObject message = j.message();
-          String reason = String.valueOf(why.get(j.id()));
+          String reason = failure != null ? failure
+            : "the product API is failing and nothing is known about product " + j.productId();
           if (!j.pending()) {
             LOG.warn("job {} dead-lettered after {} attempts; last failure: {}", j.id(), j.attempts(), reason);
             sent.add(rabbit.publish(topology.deadExchange(), "", RabbitConnection.persistentJson(j.id().toString(),

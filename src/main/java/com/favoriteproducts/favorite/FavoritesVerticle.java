@@ -55,8 +55,7 @@ public class FavoritesVerticle extends VerticleBase {
   /** Accept statements running at once per instance, and adds per statement (see {@link #accept}). */
   static final int ACCEPTS_IN_FLIGHT = 2;
   static final int ACCEPT_BATCH = 128;
-  private final List<AddRequest> addQueue = new ArrayList<>();
-  private int acceptsInFlight;
+  private final Batcher<AddRequest> accepts = Batcher.whileBusy(ACCEPTS_IN_FLIGHT, ACCEPT_BATCH, this::acceptBatch);
 
   /** What an accepted add came to: already stored, or a pending job (new or the one already pending). */
   private record Accepted(Job job, boolean created, boolean stored) {
@@ -123,21 +122,8 @@ public class FavoritesVerticle extends VerticleBase {
    */
   private Future<Accepted> accept(UUID customerId, UUID productId) {
     Promise<Accepted> answer = Promise.promise();
-    addQueue.add(new AddRequest(customerId, productId, answer));
-    nextAccepts();
+    accepts.add(new AddRequest(customerId, productId, answer));
     return answer.future();
-  }
-
-  private void nextAccepts() {
-    while (acceptsInFlight < ACCEPTS_IN_FLIGHT && !addQueue.isEmpty()) {
-      List<AddRequest> batch = new ArrayList<>(addQueue.subList(0, Math.min(ACCEPT_BATCH, addQueue.size())));
-      addQueue.subList(0, batch.size()).clear();
-      acceptsInFlight++;
-      acceptBatch(batch).onComplete(ar -> {
-        acceptsInFlight--;
-        nextAccepts();
-      });
-    }
   }
 
   private Future<Void> acceptBatch(List<AddRequest> batch) {
@@ -222,8 +208,7 @@ public class FavoritesVerticle extends VerticleBase {
       if (n == 0) {
         return notFound(customerId, productId);
       }
-      JsonObject event = new JsonObject().put("customerId", customerId.toString()).put("productId", productId.toString())
-        .put("at", Instant.now().toString());
+      JsonObject event = Favorite.event(customerId, productId);
       vertx.eventBus().publish(Addresses.FAVORITES_REMOVED, event);
       vertx.eventBus().send(Addresses.FAVORITES_EVENTS_RELAY, event.copy().put("type", Addresses.FAVORITES_REMOVED));
       return Future.succeededFuture(new JsonObject().put("customerId", customerId.toString())

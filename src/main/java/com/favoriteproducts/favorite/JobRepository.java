@@ -61,9 +61,7 @@ public final class JobRepository {
         + " SELECT job_id, customer_id, product_id FROM checks"
         + " WHERE customer_exists AND NOT stored AND used < $4 AND pending_id IS NULL ORDER BY ord"
         + " ON CONFLICT (customer_id, product_id) WHERE status = 'pending' DO NOTHING RETURNING " + COLS + ")"
-        + " SELECT c.customer_exists, c.stored, c.used,"
-        + " i.id, i.customer_id, i.product_id, i.status, i.reason, i.attempts, i.created_at, i.updated_at, i.dead_at,"
-        + " p.id, p.customer_id, p.product_id, p.status, p.reason, p.attempts, p.created_at, p.updated_at, p.dead_at"
+        + " SELECT c.customer_exists, c.stored, c.used, " + cols("i") + ", " + cols("p")
         + " FROM checks c LEFT JOIN inserted i ON i.id = c.job_id LEFT JOIN favorite_jobs p ON p.id = c.pending_id"
         + " ORDER BY c.ord")
       .execute(Tuple.of(jobIds.toArray(new UUID[0]), customerIds.toArray(new UUID[0]), productIds.toArray(new UUID[0]),
@@ -99,7 +97,10 @@ public final class JobRepository {
       });
   }
 
-  private static final String J_COLS = "j." + COLS.replace(", ", ", j.");
+  /** {@link #COLS} qualified by a table alias. */
+  private static String cols(String alias) {
+    return alias + "." + COLS.replace(", ", ", " + alias + ".");
+  }
 
   /** Ends pending jobs (done, or failed with a reason), each counting one more attempt; returns those it ended. */
   static Future<List<Job>> finishAll(SqlClient tx, List<UUID> ids, List<String> statuses, List<String> reasons) {
@@ -108,7 +109,7 @@ public final class JobRepository {
     }
     return tx.preparedQuery("UPDATE favorite_jobs j SET status = t.s, reason = t.r, attempts = j.attempts + 1,"
         + " updated_at = now() FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, s, r)"
-        + " WHERE j.id = t.id AND j.status = 'pending' RETURNING " + J_COLS)
+        + " WHERE j.id = t.id AND j.status = 'pending' RETURNING " + cols("j"))
       .execute(Tuple.of(ids.toArray(new UUID[0]), statuses.toArray(new String[0]), reasons.toArray(new String[0])))
       .map(JobRepository::all);
   }
