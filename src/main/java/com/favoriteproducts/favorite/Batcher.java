@@ -2,6 +2,7 @@ package com.favoriteproducts.favorite;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,12 +17,16 @@ import java.util.function.Function;
  *   waits and goes with the others that arrived meanwhile (at most {@code maxBatch} per batch). Idle, an item goes at
  *   once, alone: no added latency.</li>
  *   <li>{@link #perTurn}: what is added during one event-loop turn goes together at the start of the next one.</li>
+ *   <li>{@link #after}: what is added within {@code delayMs} of the first item goes together then (for work that
+ *   is often no longer needed by the time it would run).</li>
  * </ul>
  * Under load a batch costs about what one item did (one statement, one commit, one broker message, one ack).
  */
 final class Batcher<T> {
 
   private final Context context;
+  private final Vertx vertx;
+  private final long delayMs;
   private final int maxInFlight;
   private final int maxBatch;
   private final Function<List<T>, Future<?>> handler;
@@ -29,19 +34,27 @@ final class Batcher<T> {
   private int inFlight;
   private boolean scheduled;
 
-  private Batcher(Context context, int maxInFlight, int maxBatch, Function<List<T>, Future<?>> handler) {
+  private Batcher(Context context, Vertx vertx, long delayMs, int maxInFlight, int maxBatch,
+                  Function<List<T>, Future<?>> handler) {
     this.context = context;
+    this.vertx = vertx;
+    this.delayMs = delayMs;
     this.maxInFlight = maxInFlight;
     this.maxBatch = maxBatch;
     this.handler = handler;
   }
 
   static <T> Batcher<T> whileBusy(int maxInFlight, int maxBatch, Function<List<T>, Future<?>> handler) {
-    return new Batcher<>(null, maxInFlight, maxBatch, handler);
+    return new Batcher<>(null, null, 0, maxInFlight, maxBatch, handler);
   }
 
   static <T> Batcher<T> perTurn(Context context, Function<List<T>, Future<?>> handler) {
-    return new Batcher<>(context, Integer.MAX_VALUE, Integer.MAX_VALUE, handler);
+    return new Batcher<>(context, null, 0, Integer.MAX_VALUE, Integer.MAX_VALUE, handler);
+  }
+
+  /** Call from the verticle's context: the timer runs there. */
+  static <T> Batcher<T> after(Vertx vertx, long delayMs, Function<List<T>, Future<?>> handler) {
+    return new Batcher<>(null, vertx, Math.max(1, delayMs), Integer.MAX_VALUE, Integer.MAX_VALUE, handler);
   }
 
   void add(T item) {
@@ -55,7 +68,15 @@ final class Batcher<T> {
   }
 
   private void next() {
-    if (context == null) {
+    if (vertx != null) {
+      if (!scheduled && !queue.isEmpty()) {
+        scheduled = true;
+        vertx.setTimer(delayMs, t -> {
+          scheduled = false;
+          drain();
+        });
+      }
+    } else if (context == null) {
       drain();
     } else if (!scheduled && !queue.isEmpty()) {
       scheduled = true;

@@ -71,7 +71,7 @@ public class FavoritesJobVerticle extends VerticleBase {
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   /** Jobs to publish, those asked for in one event-loop turn in one go (see {@link #publishRequested}). */
   private Batcher<Job> publications;
-  /** "RabbitMQ has it" marks: one UPDATE per event-loop turn rather than one per job. */
+  /** "RabbitMQ has it" marks: one UPDATE for the confirms of {@link #markDelayMs}, of the jobs still pending then. */
   private Batcher<UUID> confirmed;
   /** Deliveries, one batch at a time (see {@link #process}). */
   private Batcher<Delivery> deliveries;
@@ -95,8 +95,10 @@ public class FavoritesJobVerticle extends VerticleBase {
     metrics = new JobMetrics(AppMetrics.from(config()));
     topology = new RabbitTopology(rabbitConfig.queuePrefix(), cfg.retryDelaysMs());
     publications = Batcher.perTurn(context, this::publishJobs);
-    confirmed = Batcher.perTurn(context, ids -> jobs.markPublished(ids).onFailure(err -> LOG.warn("could not mark {}"
-      + " jobs published ({}); the sweeper will publish them again", ids.size(), err.getMessage())));
+    // Marks wait a moment: by then most jobs are stored, and a job no longer pending needs no mark (the sweeper only
+    // looks at pending ones), so under a normal flow a confirm costs no write at all.
+    confirmed = Batcher.after(vertx, markDelayMs(cfg), ids -> jobs.markPublished(ids).onFailure(err -> LOG.warn(
+      "could not mark {} jobs published ({}); the sweeper will publish them again", ids.size(), err.getMessage())));
     deliveries = Batcher.whileBusy(1, Integer.MAX_VALUE, this::handle);
     rabbit = new RabbitConnection(vertx, rabbitConfig, topology, cfg.prefetch(), this::consume, this::sweep);
 
@@ -125,6 +127,11 @@ public class FavoritesJobVerticle extends VerticleBase {
     return BusHandlers.drain(vertx, consumers, config())
       .eventually(() -> rabbit == null ? Future.succeededFuture() : rabbit.close())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  /** How long confirms wait before being recorded: well inside JOBS_UNPUBLISHED_AFTER_MS, at most a second. */
+  static long markDelayMs(JobsConfig cfg) {
+    return Math.max(1, Math.min(1000, cfg.unpublishedAfterMs() / 4));
   }
 
   private void register(EventBus bus, String address, Function<Message<JsonObject>, Future<JsonObject>> handler) {

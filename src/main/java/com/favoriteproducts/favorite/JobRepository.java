@@ -131,12 +131,12 @@ public final class JobRepository {
       .execute(Tuple.of(ids.toArray(new UUID[0]), maxAttempts, delays)).map(JobRepository::all);
   }
 
-  /** Notes that RabbitMQ confirmed a publication of these jobs. */
+  /** Notes that RabbitMQ confirmed a publication of these jobs, for those still pending (the others need no mark). */
   public Future<Void> markPublished(List<UUID> ids) {
     // Rows in id order and skipping those locked (a job being stored, marked then or never needed): batches of marks
     // and of stores on other connections never wait for each other in a cycle (deadlocks seen under load before).
     return pool.preparedQuery("UPDATE favorite_jobs SET published_at = now() WHERE id IN (SELECT id FROM favorite_jobs"
-        + " WHERE id = ANY($1) AND published_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED)")
+        + " WHERE id = ANY($1) AND status = 'pending' AND published_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED)")
       .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0]))).mapEmpty();
   }
 
