@@ -97,16 +97,6 @@ public final class FavoriteRepository {
       });
   }
 
-  /** How many favorites each of these customers has (the counter kept by the favorites_count trigger). */
-  static Future<Map<UUID, Long>> countsOf(SqlClient client, List<UUID> customerIds) {
-    return client.preparedQuery("SELECT id, favorites_count FROM customers WHERE id = ANY($1)")
-      .execute(Tuple.tuple().addArrayOfUUID(customerIds.toArray(new UUID[0]))).map(rs -> {
-        Map<UUID, Long> out = new HashMap<>();
-        rs.forEach(r -> out.put(r.getUUID(0), r.getLong(1)));
-        return out;
-      });
-  }
-
   /** Which of these (customer, product) pairs are stored, keyed {@code customerId + "/" + productId}. */
   static Future<Set<String>> storedPairs(SqlClient tx, List<UUID> customerIds, List<UUID> productIds) {
     return tx.preparedQuery("SELECT f.customer_id, f.product_id FROM favorites f"

@@ -383,7 +383,7 @@ public class FavoritesJobVerticle extends VerticleBase {
   }
 
   /**
-   * In one transaction: lock the jobs still pending, read their customers' favorites_count (and, only for customers
+   * In one transaction: lock the jobs still pending and read their customers' favorites_count (one statement; and, only for customers
    * near the cap, which products are stored already: they take no room), then {@link #plan}: one INSERT of the
    * favorites with their product snapshots, one UPDATE of the jobs. The cap is read without locking the customers:
    * two batches storing for one customer at the same instant can pass it together (by at most one batch); it is a
@@ -399,15 +399,15 @@ public class FavoritesJobVerticle extends VerticleBase {
     Map<UUID, Long> perCustomer = new HashMap<>();
     found.forEach(j -> perCustomer.merge(j.customerId(), 1L, Long::sum));
     return pool.withTransaction(tx -> JobRepository.lockPending(tx, all)
-        .compose(pending -> FavoriteRepository.countsOf(tx, new ArrayList<>(perCustomer.keySet()))
-          .compose(counts -> {
-            List<Job> tight = found.stream().filter(j -> pending.contains(j.id())
-              && counts.getOrDefault(j.customerId(), 0L) + perCustomer.get(j.customerId()) > cfg.maxPerCustomer()).toList();
-            return (tight.isEmpty() ? Future.succeededFuture(Set.<String>of())
-              : FavoriteRepository.storedPairs(tx, tight.stream().map(Job::customerId).toList(),
-                tight.stream().map(Job::productId).toList()))
-              .map(stored -> plan(found, products, notFound, pending, counts, stored));
-          }))
+        .compose(pending -> {
+          Map<UUID, Long> counts = pending.counts();
+          List<Job> tight = found.stream().filter(j -> pending.ids().contains(j.id())
+            && counts.getOrDefault(j.customerId(), 0L) + perCustomer.get(j.customerId()) > cfg.maxPerCustomer()).toList();
+          return (tight.isEmpty() ? Future.succeededFuture(Set.<String>of())
+            : FavoriteRepository.storedPairs(tx, tight.stream().map(Job::customerId).toList(),
+              tight.stream().map(Job::productId).toList()))
+            .map(stored -> plan(found, products, notFound, pending.ids(), counts, stored));
+        })
         .compose(plan -> (plan.insert().isEmpty() ? Future.succeededFuture(List.<Favorite>of())
             : FavoriteRepository.insertAll(tx, plan.insertFor(), plan.insert()))
           .compose(favs -> JobRepository.finishAll(tx, plan.ids(), plan.statuses(), plan.reasons())
@@ -503,12 +503,15 @@ public class FavoritesJobVerticle extends VerticleBase {
 
   // --- events --------------------------------------------------------------------------------------------------------
 
-  /** Best effort: events for other services on the fanout exchange (lost while RabbitMQ is down). */
+  /**
+   * Best effort: events for other services on the fanout exchange (lost while RabbitMQ is down), so not waiting for
+   * the broker's confirm: one stored favorite is one event, and waiting cost a promise and a timer for each.
+   */
   private Future<Void> relay(JsonObject event) {
     if (!rabbit.connected()) {
       return Future.succeededFuture();
     }
-    return rabbit.publish(topology.eventsExchange(), "", RabbitConnection.transientJson(UUID.randomUUID().toString(),
+    return rabbit.publishUnconfirmed(topology.eventsExchange(), "", RabbitConnection.transientJson(UUID.randomUUID().toString(),
         Map.of("type", event.getString("type", ""))), event.toBuffer())
       .recover(err -> {
         LOG.debug("event not relayed: {}", err.getMessage());

@@ -8,8 +8,10 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -45,13 +47,14 @@ public final class JobRepository {
    * statement or another) meet on the partial unique index: all but one insert nothing (ON CONFLICT DO NOTHING) and
    * read the winner's job afterwards. The cap is checked on the statement's snapshot, so racing adds of different
    * products can pass it together; the job's store re-checks it under the customer's lock, so what is stored never
-   * exceeds it. Answers in the order of the requests.
+   * exceeds it. Answers in the order of the requests. {@code counted} is MATERIALIZED: inlined, PostgreSQL evaluated
+   * the customer lookup three times and the pending count twice per add (once per reference).
    */
   static Future<List<Accept>> acceptAll(SqlClient client, List<UUID> jobIds, List<UUID> customerIds,
                                         List<UUID> productIds, long cap) {
     return client.preparedQuery("WITH req AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[])"
         + " WITH ORDINALITY AS r(job_id, customer_id, product_id, ord)),"
-        + " counted AS (SELECT req.*, (SELECT c.favorites_count FROM customers c WHERE c.id = req.customer_id) AS n,"
+        + " counted AS MATERIALIZED (SELECT req.*, (SELECT c.favorites_count FROM customers c WHERE c.id = req.customer_id) AS n,"
         + " EXISTS (SELECT 1 FROM favorites f WHERE f.customer_id = req.customer_id AND f.product_id = req.product_id)"
         + " AS stored, (SELECT count(*) FROM favorite_jobs j WHERE j.customer_id = req.customer_id"
         + " AND j.status = 'pending') AS pending, (SELECT j.id FROM favorite_jobs j WHERE j.customer_id = req.customer_id"
@@ -87,13 +90,26 @@ public final class JobRepository {
       .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0]))).map(JobRepository::all);
   }
 
-  /** Locks the jobs still pending among {@code ids} for the rest of the transaction (in id order: no deadlock). */
-  static Future<Set<UUID>> lockPending(SqlClient tx, List<UUID> ids) {
-    return tx.preparedQuery("SELECT id FROM favorite_jobs WHERE id = ANY($1) AND status = 'pending' ORDER BY id FOR UPDATE")
+  /** The jobs still pending among a batch, locked, and their customers' favorites_count (read, not locked). */
+  record Pending(Set<UUID> ids, Map<UUID, Long> counts) {
+  }
+
+  /**
+   * Locks the jobs still pending among {@code ids} for the rest of the transaction (in id order: no deadlock), and
+   * reads their customers' favorites_count in the same statement.
+   */
+  static Future<Pending> lockPending(SqlClient tx, List<UUID> ids) {
+    return tx.preparedQuery("SELECT j.id, j.customer_id, c.favorites_count FROM favorite_jobs j"
+        + " JOIN customers c ON c.id = j.customer_id WHERE j.id = ANY($1) AND j.status = 'pending'"
+        + " ORDER BY j.id FOR UPDATE OF j")
       .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0]))).map(rs -> {
-        Set<UUID> out = new HashSet<>();
-        rs.forEach(r -> out.add(r.getUUID(0)));
-        return out;
+        Set<UUID> pending = new HashSet<>();
+        Map<UUID, Long> counts = new HashMap<>();
+        rs.forEach(r -> {
+          pending.add(r.getUUID(0));
+          counts.put(r.getUUID(1), r.getLong(2));
+        });
+        return new Pending(pending, counts);
       });
   }
 

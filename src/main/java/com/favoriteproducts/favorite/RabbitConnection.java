@@ -111,6 +111,16 @@ final class RabbitConnection {
   }
 
   /**
+   * Publishes without waiting for the broker's confirm (best-effort messages: events): completes once handed to the
+   * channel. No promise, timer or map entry per message; the channel still gets a confirm, which {@link #onConfirm}
+   * ignores (no publication waits for it).
+   */
+  Future<Void> publishUnconfirmed(String exchange, String routingKey, BasicProperties props, Buffer body) {
+    RabbitMQClient c = client();
+    return c == null ? Future.failedFuture("RabbitMQ is not connected") : c.basicPublish(exchange, routingKey, props, body);
+  }
+
+  /**
    * Acknowledges a delivery and every earlier one not settled yet (multiple), on the client that delivered them; a
    * no-op when that connection is gone (they are redelivered).
    */
