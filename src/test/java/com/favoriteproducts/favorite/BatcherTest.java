@@ -114,4 +114,34 @@ class BatcherTest {
     List<List<String>> seen = onContext(c -> new ArrayList<>(batches));
     assertThat(seen).containsExactly(List.of("a", "b", "c"), List.of("d"));
   }
+
+  @Test
+  @DisplayName("after: what is added within the delay of the first item is handed over together once it is over, not before")
+  void after() throws Exception {
+    List<List<String>> batches = new ArrayList<>();
+    List<Long> handedAt = new ArrayList<>();
+    CompletableFuture<Void> second = new CompletableFuture<>();
+    long[] firstAdded = new long[1];
+    onContext(c -> {
+      Batcher<String> x = Batcher.after(vertx, 200, items -> {
+        batches.add(items);
+        handedAt.add(System.nanoTime());
+        if (batches.size() == 2) {
+          second.complete(null);
+        }
+        return Future.succeededFuture();
+      });
+      firstAdded[0] = System.nanoTime();
+      x.add("a");
+      vertx.setTimer(50, t -> {
+        x.addAll(List.of("b", "c"));
+        vertx.setTimer(300, u -> x.add("d")); // after the first batch went: a batch of its own
+      });
+      return x;
+    });
+    second.get(5, TimeUnit.SECONDS);
+    List<List<String>> seen = onContext(c -> new ArrayList<>(batches));
+    assertThat(seen).containsExactly(List.of("a", "b", "c"), List.of("d"));
+    assertThat(TimeUnit.NANOSECONDS.toMillis(handedAt.get(0) - firstAdded[0])).isGreaterThanOrEqualTo(190);
+  }
 }

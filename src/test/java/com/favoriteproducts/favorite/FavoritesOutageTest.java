@@ -76,6 +76,10 @@ class FavoritesOutageTest {
     }
     Eventually.until(15_000, "every job has retried", () -> jobIds.stream().allMatch(id -> api.job(id).getInteger("attempts") >= 2));
     assertThat(jobIds).allMatch(id -> "pending".equals(api.jobStatus(id)));
+    // Jobs still pending once the publication marks' delay (at most 1 s) is over have their confirm recorded, so the
+    // sweeper (JOBS_UNPUBLISHED_AFTER_MS) leaves them to their retries.
+    Eventually.until(5_000, "the pending jobs are marked published", () -> jobIds.stream().allMatch(id ->
+      api.count("SELECT count(*) FROM favorite_jobs WHERE id = $1 AND published_at IS NOT NULL", UUID.fromString(id)) == 1));
     HttpResponse<Buffer> list = api.list(listed, null);
     assertThat(list.statusCode()).isEqualTo(200);
     assertThat(list.bodyAsJsonObject().getJsonArray("items").size()).isEqualTo(1); // pending adds are not listed
