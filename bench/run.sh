@@ -226,15 +226,17 @@ cpu_snapshot() {
   {
     echo "TOTAL $(( stat[1] + stat[2] + stat[3] ))"
     echo "CHILDREN ${children:-0}"
-    awk -v mypg="$MY_PGID" -v ours=" $ours " '
-      FNR == 1 {
+    # Through cat: gawk stops at a read error (a process that ended between the glob and the read), which dropped
+    # every later process from the snapshot and counted them as "other processes".
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v mypg="$MY_PGID" -v ours=" $ours " '
+      {
         line = $0; pid = $1
         comm = line; sub(/^[^(]*\(/, "", comm); sub(/\).*$/, "", comm)
         sub(/^.*\) /, "", line); split(line, f, " ")
         # f[2] = parent (2: kernel thread), f[3] = process group, f[12] + f[13] = user + system ticks
         if (f[3] == mypg || f[2] == 2 || pid == 2 || index(ours, " " pid " ") > 0 \
             || comm ~ /^(redis-server|beam\.smp|epmd|erl_child_setup|inet_gethost)$/) print pid, f[12] + f[13]
-      }' /proc/[0-9]*/stat 2>/dev/null || true
+      }' || true
   } > "$file"
 }
 # others_cpu_pct BEFORE AFTER ELAPSED_MS: share of all CPUs used by other processes between two snapshots.
@@ -375,6 +377,10 @@ else
   BENCH_PRODUCTS_SKIP_REASON="$FAKE_JAR is not built (fake-products not in this checkout yet?)"
   log "no fake-products: $BENCH_PRODUCTS_SKIP_REASON"
 fi
+
+# The start-up figure is the service's own: fake-products listens before its JVM is done starting (class loading,
+# the JIT), and rabbitmqctl's Erlang VM may still be exiting, so wait (at most 10 s) for the CPUs to be mostly idle.
+for _ in $(seq 1 10); do [ "$(cpu_busy_pct)" -gt 10 ] || break; done
 
 export HTTP_PORT="$BENCH_PORT" HTTP_HOST=127.0.0.1 REDIS_DB="$BENCH_REDIS_DB" RABBITMQ_VHOST="$RABBITMQ_VHOST_USED"
 export PRODUCTS_BASE_URL="http://127.0.0.1:$BENCH_FAKE_PORT"
