@@ -383,11 +383,11 @@ public class FavoritesJobVerticle extends VerticleBase {
   }
 
   /**
-   * In one transaction: lock the jobs still pending and read their customers' favorites_count (one statement; and, only for customers
-   * near the cap, which products are stored already: they take no room), then {@link #plan}: one INSERT of the
-   * favorites with their product snapshots, one UPDATE of the jobs. The cap is read without locking the customers:
-   * two batches storing for one customer at the same instant can pass it together (by at most one batch); it is a
-   * safety limit, not a quota.
+   * In one transaction: lock the jobs still pending and read their customers' favorites_count (one statement), and,
+   * only for customers near the cap, which products are stored already (they take no room); then {@link #plan}: one
+   * INSERT of the favorites with their product snapshots, one UPDATE of the jobs. The cap is read without locking the
+   * customers: two batches storing for one customer at the same instant can pass it together (by at most one batch);
+   * it is a safety limit, not a quota.
    */
   private Future<Void> store(List<Job> found, List<JsonObject> products, List<Job> notFound) {
     if (found.isEmpty() && notFound.isEmpty()) {
@@ -511,8 +511,9 @@ public class FavoritesJobVerticle extends VerticleBase {
     if (!rabbit.connected()) {
       return Future.succeededFuture();
     }
-    return rabbit.publishUnconfirmed(topology.eventsExchange(), "", RabbitConnection.transientJson(UUID.randomUUID().toString(),
-        Map.of("type", event.getString("type", ""))), event.toBuffer())
+    return rabbit.publishUnconfirmed(topology.eventsExchange(), "",
+        RabbitConnection.transientJson(UUID.randomUUID().toString(), Map.of("type", event.getString("type", ""))),
+        event.toBuffer())
       .recover(err -> {
         LOG.debug("event not relayed: {}", err.getMessage());
         return Future.succeededFuture();

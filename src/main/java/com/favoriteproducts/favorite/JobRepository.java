@@ -46,15 +46,16 @@ public final class JobRepository {
    * when none of these stands in the way, a new pending job. Adds of one product racing past the checks (in this
    * statement or another) meet on the partial unique index: all but one insert nothing (ON CONFLICT DO NOTHING) and
    * read the winner's job afterwards. The cap is checked on the statement's snapshot, so racing adds of different
-   * products can pass it together; the job's store re-checks it under the customer's lock, so what is stored never
-   * exceeds it. Answers in the order of the requests. {@code counted} is MATERIALIZED: inlined, PostgreSQL evaluated
+   * products can pass it together; the job's store checks it again (also without a lock: a safety limit, not a
+   * quota). Answers in the order of the requests. {@code counted} is MATERIALIZED: inlined, PostgreSQL evaluated
    * the customer lookup three times and the pending count twice per add (once per reference).
    */
   static Future<List<Accept>> acceptAll(SqlClient client, List<UUID> jobIds, List<UUID> customerIds,
                                         List<UUID> productIds, long cap) {
     return client.preparedQuery("WITH req AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[])"
         + " WITH ORDINALITY AS r(job_id, customer_id, product_id, ord)),"
-        + " counted AS MATERIALIZED (SELECT req.*, (SELECT c.favorites_count FROM customers c WHERE c.id = req.customer_id) AS n,"
+        + " counted AS MATERIALIZED (SELECT req.*,"
+        + " (SELECT c.favorites_count FROM customers c WHERE c.id = req.customer_id) AS n,"
         + " EXISTS (SELECT 1 FROM favorites f WHERE f.customer_id = req.customer_id AND f.product_id = req.product_id)"
         + " AS stored, (SELECT count(*) FROM favorite_jobs j WHERE j.customer_id = req.customer_id"
         + " AND j.status = 'pending') AS pending, (SELECT j.id FROM favorite_jobs j WHERE j.customer_id = req.customer_id"

@@ -117,7 +117,8 @@ final class RabbitConnection {
    */
   Future<Void> publishUnconfirmed(String exchange, String routingKey, BasicProperties props, Buffer body) {
     RabbitMQClient c = client();
-    return c == null ? Future.failedFuture("RabbitMQ is not connected") : c.basicPublish(exchange, routingKey, props, body);
+    return c == null ? Future.failedFuture("RabbitMQ is not connected")
+      : c.basicPublish(exchange, routingKey, props, body);
   }
 
   /**
