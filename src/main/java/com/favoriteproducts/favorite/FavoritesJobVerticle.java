@@ -17,8 +17,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -26,7 +24,6 @@ import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,7 +144,7 @@ public class FavoritesJobVerticle extends VerticleBase {
    * down the sweeper publishes them later.
    */
   private Future<JsonObject> publishRequested(Message<JsonObject> msg) {
-    List<Job> list = msg.body() == null ? null : parseAll(msg.body());
+    List<Job> list = msg.body() == null ? null : Job.parseAll(msg.body());
     if (list == null || !rabbit.connected()) {
       return Future.succeededFuture(new JsonObject().put("published", false));
     }
@@ -160,9 +157,7 @@ public class FavoritesJobVerticle extends VerticleBase {
     List<Future<Integer>> sent = new ArrayList<>();
     for (int from = 0; from < list.size(); from += JOBS_PER_MESSAGE) {
       List<Job> chunk = list.subList(from, Math.min(list.size(), from + JOBS_PER_MESSAGE));
-      JsonArray items = new JsonArray();
-      chunk.forEach(j -> items.add(j.message()));
-      JsonObject message = chunk.size() == 1 ? chunk.get(0).message() : new JsonObject().put("jobs", items);
+      JsonObject message = Job.messageOf(chunk);
       String messageId = chunk.size() == 1 ? chunk.get(0).id().toString() : UUID.randomUUID().toString();
       List<UUID> ids = chunk.stream().map(Job::id).toList();
       sent.add(rabbit.publish(topology.workExchange(), RabbitTopology.ROUTING_KEY,
@@ -228,7 +223,7 @@ public class FavoritesJobVerticle extends VerticleBase {
   private void process(RabbitMQClient client, RabbitMQMessage msg) {
     List<Job> carried;
     try {
-      carried = parseAll(msg.body().toJsonObject());
+      carried = Job.parseAll(msg.body().toJsonObject());
     } catch (RuntimeException e) {
       carried = null;
     }
@@ -518,32 +513,5 @@ public class FavoritesJobVerticle extends VerticleBase {
         LOG.debug("event not relayed: {}", err.getMessage());
         return Future.succeededFuture();
       });
-  }
-
-  /** The jobs a work message carries: {@code {"jobs": [job, ...]}} or one job; null when it is not that. */
-  private static List<Job> parseAll(JsonObject body) {
-    JsonArray many = body.getJsonArray("jobs");
-    if (many == null) {
-      Job one = parse(body);
-      return one == null ? null : List.of(one);
-    }
-    List<Job> out = new ArrayList<>(many.size());
-    for (int i = 0; i < many.size(); i++) {
-      Job j = parse(many.getJsonObject(i));
-      if (j == null) {
-        return null;
-      }
-      out.add(j);
-    }
-    return out.isEmpty() ? null : out;
-  }
-
-  private static Job parse(JsonObject body) {
-    try {
-      return new Job(UUID.fromString(body.getString("jobId")), UUID.fromString(body.getString("customerId")),
-        UUID.fromString(body.getString("productId")), Job.PENDING, null, body.getInteger("attempt", 0), null, null, null);
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 }

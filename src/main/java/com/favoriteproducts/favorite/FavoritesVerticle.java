@@ -161,10 +161,7 @@ public class FavoritesVerticle extends VerticleBase {
       return;
     }
     accepted.increment(created.size());
-    JsonArray list = new JsonArray();
-    created.forEach(j -> list.add(j.message()));
-    vertx.eventBus().send(Addresses.JOBS_PUBLISH, created.size() == 1 ? created.get(0).message()
-      : new JsonObject().put("jobs", list));
+    vertx.eventBus().send(Addresses.JOBS_PUBLISH, Job.messageOf(created));
   }
 
   private Future<Accepted> resolve(AddRequest r, JobRepository.Accept a) {

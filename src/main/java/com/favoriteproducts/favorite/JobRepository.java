@@ -19,6 +19,8 @@ import java.util.UUID;
 public final class JobRepository {
 
   static final String COLS = "id, customer_id, product_id, status, reason, attempts, created_at, updated_at, dead_at";
+  /** How many columns {@link #COLS} names (a job read from the middle of a wider row: {@link #map(Row, int)}). */
+  private static final int COL_COUNT = COLS.split(", ").length;
 
   private final Pool pool;
 
@@ -71,10 +73,13 @@ public final class JobRepository {
       .execute(Tuple.of(jobIds.toArray(new UUID[0]), customerIds.toArray(new UUID[0]), productIds.toArray(new UUID[0]),
         cap))
       .map(rs -> {
+        // customer_exists, stored, used, then the inserted job's columns, then the pending job's
+        int created = 3;
+        int pending = created + COL_COUNT;
         List<Accept> out = new ArrayList<>(rs.size());
         for (Row r : rs) {
-          out.add(new Accept(r.getBoolean(0), r.getUUID(3) == null ? null : map(r, 3),
-            r.getUUID(12) == null ? null : map(r, 12), r.getBoolean(1), r.getLong(2)));
+          out.add(new Accept(r.getBoolean(0), r.getUUID(created) == null ? null : map(r, created),
+            r.getUUID(pending) == null ? null : map(r, pending), r.getBoolean(1), r.getLong(2)));
         }
         return out;
       });
@@ -214,7 +219,7 @@ public final class JobRepository {
     return map(r, 0);
   }
 
-  /** A job from the nine job columns starting at {@code at}. */
+  /** A job from the {@link #COLS} columns starting at {@code at}. */
   static Job map(Row r, int at) {
     return new Job(r.getUUID(at), r.getUUID(at + 1), r.getUUID(at + 2), r.getString(at + 3), r.getString(at + 4),
       r.getInteger(at + 5), r.getOffsetDateTime(at + 6), r.getOffsetDateTime(at + 7), r.getOffsetDateTime(at + 8));

@@ -51,11 +51,17 @@ final class InlineValidation {
   private final RequestExtractor extractor;
   private final OpenAPIContract contract;
   /**
-   * One schema validator per parameter, built once: {@code validateParameter} builds a new one (copying the whole
-   * schema repository) for every parameter of every request, which profiling showed as the largest cost of the read
-   * path.
+   * What each parameter is checked with, worked out once per operation when its route is built ({@link #handler}):
+   * its schema validator ({@code validateParameter} builds a new one, copying the whole schema repository, for every
+   * parameter of every request: the largest cost of the read path in the profile), and whether its schema is exactly
+   * {@code {type: string, format: uuid}} (every id in the contract): a valid UUID is then checked by hand, without the
+   * validator (whose format check was the largest single method left on that path). Any other value still goes
+   * through the validator, so errors read the same.
    */
-  private final Map<Parameter, Validator> parameterValidators = new IdentityHashMap<>();
+  private record Check(Validator validator, boolean plainUuid) {
+  }
+
+  private final Map<Parameter, Check> checks = new IdentityHashMap<>();
   private final Map<Style, ParameterTransformer> transformers = new EnumMap<>(Style.class);
 
   InlineValidation(Vertx vertx, OpenAPIContract contract, RequestExtractor extractor) {
@@ -80,13 +86,13 @@ final class InlineValidation {
     if (transformer == null) {
       return validator.validateParameter(p, value);
     }
+    Check check = checks.get(p);
     String raw = String.valueOf(value.get());
-    if (isPlainUuidSchema(p) && isUuid(raw)) {
+    if (check.plainUuid() && isUuid(raw)) {
       return new RequestParameterImpl(raw); // what the schema validator would accept, without running it
     }
     Object transformed = isPlainString(p, raw) ? raw : transformer.transform(p, raw);
-    Validator v = parameterValidators.computeIfAbsent(p, x -> contract.getSchemaRepository().validator(x.getSchema()));
-    OutputUnit result = v.validate(transformed);
+    OutputUnit result = check.validator().validate(transformed);
     try {
       result.checkValidity();
     } catch (JsonSchemaValidationException e) {
@@ -106,20 +112,11 @@ final class InlineValidation {
     return p.getSchemaType() == SchemaType.STRING && !raw.isEmpty() && raw.charAt(0) != '"';
   }
 
-  /**
-   * Parameters whose whole schema is {@code {type: string, format: uuid}} (every id in the contract): a valid UUID is
-   * checked by hand, without the JSON-schema validator (its format check was the largest single method on the read
-   * path's profile). Anything else, and any value that is not a UUID, goes through the validator as before, so errors
-   * read the same.
-   */
-  private final Map<Parameter, Boolean> plainUuid = new IdentityHashMap<>();
-
-  private boolean isPlainUuidSchema(Parameter p) {
-    return plainUuid.computeIfAbsent(p, x -> {
-      var schema = x.getSchema();
-      return schema != null && schema.fieldNames().equals(java.util.Set.of("type", "format"))
-        && "string".equals(schema.get("type")) && "uuid".equals(schema.get("format"));
-    });
+  private Check checkOf(Parameter p) {
+    var schema = p.getSchema();
+    boolean plainUuid = schema != null && schema.fieldNames().equals(java.util.Set.of("type", "format"))
+      && "string".equals(schema.get("type")) && "uuid".equals(schema.get("format"));
+    return new Check(contract.getSchemaRepository().validator(p.getSchema()), plainUuid);
   }
 
   /** 8-4-4-4-12 hexadecimal digits, as the JSON-schema {@code uuid} format. */
@@ -141,6 +138,7 @@ final class InlineValidation {
   }
 
   Handler<RoutingContext> handler(Operation operation) {
+    operation.getParameters().forEach(p -> checks.computeIfAbsent(p, this::checkOf));
     return rc -> extractor.extractValidatableRequest(rc, operation).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
