@@ -1,12 +1,16 @@
 package com.favoriteproducts;
 
-import com.favoriteproducts.auth.JwtSettings;
+import com.favoriteproducts.cluster.Nodes;
 import com.favoriteproducts.config.AppConfig;
+import com.favoriteproducts.config.DeployConfig;
+import com.favoriteproducts.config.HttpConfig;
+import com.favoriteproducts.config.JwtConfig;
 import com.favoriteproducts.config.PgConfig;
+import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.customer.CustomerVerticle;
 import com.favoriteproducts.db.Migrations;
-import com.favoriteproducts.favorite.FavoritesJobVerticle;
 import com.favoriteproducts.favorite.FavoritesVerticle;
+import com.favoriteproducts.favorite.jobs.JobsVerticle;
 import com.favoriteproducts.http.HttpVerticle;
 import com.favoriteproducts.product.ProductVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -16,19 +20,14 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.favoriteproducts.cluster.Nodes;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-
-import static com.favoriteproducts.config.AppConfig.integer;
-import static com.favoriteproducts.config.AppConfig.str;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Loads the configuration, builds Vert.x and deploys the verticles named by {@code VERTICLES}
@@ -53,7 +52,7 @@ public final class Main {
     JsonObject config;
     try {
       config = AppConfig.load();
-      String notes = JwtSettings.prepare(config);
+      String notes = JwtConfig.prepare(config);
       if (!notes.isEmpty()) {
         LOG.warn(notes);
       }
@@ -71,10 +70,10 @@ public final class Main {
       System.exit(1);
       return;
     }
-    long shutdownTimeout = integer(config, "SHUTDOWN_TIMEOUT_MS", 15_000);
+    long shutdownTimeout = ShutdownConfig.from(config).timeoutMs();
     deploy(vertx, config).onSuccess(deployments -> {
       LOG.info("favorite-products started in {} ms: {} on HTTP port {}{}", (System.nanoTime() - t0) / 1_000_000,
-        deployments.keySet(), integer(config, "HTTP_PORT", 8000), vertx.isClustered() ? " (clustered)" : "");
+        deployments.keySet(), HttpConfig.from(config).port(), vertx.isClustered() ? " (clustered)" : "");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down (timeout {} ms)", shutdownTimeout);
         try {
@@ -120,7 +119,8 @@ public final class Main {
   /** The verticles this node runs, validated. */
   public static Set<String> verticles(JsonObject config) {
     Set<String> names = new LinkedHashSet<>();
-    for (String raw : str(config, "VERTICLES", String.join(",", ALL)).split(",")) {
+    String list = DeployConfig.from(config).verticles();
+    for (String raw : (list == null ? String.join(",", ALL) : list).split(",")) {
       String n = raw.trim().toLowerCase(Locale.ROOT);
       if (n.isEmpty()) {
         continue;
@@ -148,6 +148,7 @@ public final class Main {
       ? vertx.executeBlocking(() -> Migrations.load(vertx, PgConfig.from(config))).compose(Migrations::run)
       : Future.succeededFuture();
     int cores = Runtime.getRuntime().availableProcessors();
+    DeployConfig deploy = DeployConfig.from(config);
     long t0 = System.nanoTime();
     return schema.compose(v -> {
       LOG.info("schema ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
@@ -164,18 +165,18 @@ public final class Main {
             .compose(x -> {
               LOG.info("back-end verticles deployed after {} ms", (System.nanoTime() - t0) / 1_000_000);
               return vertx.deployVerticle(HttpVerticle.class,
-                options.setInstances(instances(config, "HTTP_INSTANCES", cores)));
+                options.setInstances(instances(deploy.httpInstances(), cores)));
             }));
           case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
-            options.setInstances(instances(config, "CUSTOMERS_INSTANCES", cores))));
+            options.setInstances(instances(deploy.customersInstances(), cores))));
           case FAVORITES -> deployments.put(name, vertx.deployVerticle(FavoritesVerticle.class,
-            options.setInstances(instances(config, "FAVORITES_INSTANCES", cores))));
+            options.setInstances(instances(deploy.favoritesInstances(), cores))));
           // One consumer connection per node is plenty (prefetch JOBS_PREFETCH messages in flight each).
-          case FAVORITES_JOBS -> deployments.put(name, vertx.deployVerticle(FavoritesJobVerticle.class,
-            options.setInstances(instances(config, "JOBS_INSTANCES", 1))));
+          case FAVORITES_JOBS -> deployments.put(name, vertx.deployVerticle(JobsVerticle.class,
+            options.setInstances(instances(deploy.jobsInstances(), 1))));
           // One instance by default: the breaker, the single flight and the in-process cache are per instance.
           case PRODUCTS -> deployments.put(name, vertx.deployVerticle(ProductVerticle.class,
-            options.setInstances(instances(config, "PRODUCTS_INSTANCES", 1))));
+            options.setInstances(instances(deploy.productsInstances(), 1))));
           default -> LOG.warn("verticle '{}' is not part of this build yet; skipped", name);
         }
       }
@@ -187,8 +188,7 @@ public final class Main {
     });
   }
 
-  private static int instances(JsonObject config, String key, int def) {
-    int n = integer(config, key, 0);
-    return n > 0 ? n : def;
+  private static int instances(int configured, int def) {
+    return configured > 0 ? configured : def;
   }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Revoked token ids ({@code jti}), each kept in Redis until the token would have expired, and mirrored in memory so
@@ -38,6 +39,7 @@ public final class Denylist {
   private static final long RECONNECT_MS = 2_000;
 
   private final Vertx vertx;
+  private final Redis client;
   private final RedisAPI redis;
   private final Redis subscriberClient;
   private final Map<String, Long> revoked = new ConcurrentHashMap<>();
@@ -45,9 +47,11 @@ public final class Denylist {
   private long timer = -1;
   private volatile boolean closed;
 
-  public Denylist(Vertx vertx, RedisAPI redis, RedisOptions options) {
+  /** Its own Redis clients: one for commands (also the edge's Redis health check), one for the subscription. */
+  public Denylist(Vertx vertx, RedisOptions options) {
     this.vertx = vertx;
-    this.redis = redis;
+    this.client = Redis.createClient(vertx, options);
+    this.redis = RedisAPI.api(client);
     this.subscriberClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
   }
 
@@ -67,7 +71,12 @@ public final class Denylist {
       vertx.cancelTimer(timer);
     }
     Future<Void> c = subscriber == null ? Future.succeededFuture() : subscriber.close();
-    return c.eventually(subscriberClient::close);
+    return c.eventually(subscriberClient::close).eventually(client::close);
+  }
+
+  /** Redis answers a PING within {@code timeoutMs} (readiness). */
+  public Future<Void> ping(long timeoutMs) {
+    return redis.ping(List.of()).timeout(timeoutMs, TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   public Future<Void> revoke(String jti, long expEpochSeconds) {

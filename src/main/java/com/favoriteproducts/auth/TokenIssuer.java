@@ -1,5 +1,6 @@
 package com.favoriteproducts.auth;
 
+import com.favoriteproducts.config.JwtConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
@@ -10,9 +11,9 @@ import java.util.UUID;
 public final class TokenIssuer {
 
   private final JWTAuth jwt;
-  private final JwtSettings settings;
+  private final JwtConfig settings;
 
-  public TokenIssuer(JWTAuth jwt, JwtSettings settings) {
+  public TokenIssuer(JWTAuth jwt, JwtConfig settings) {
     this.jwt = jwt;
     this.settings = settings;
   }

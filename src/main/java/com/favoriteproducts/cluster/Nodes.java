@@ -1,5 +1,9 @@
 package com.favoriteproducts.cluster;
 
+import com.favoriteproducts.bus.BusFailure;
+import com.favoriteproducts.config.ClusterConfig;
+import com.favoriteproducts.config.MetricsConfig;
+import com.favoriteproducts.metrics.AppMetrics;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.XmlConfigBuilder;
@@ -8,10 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
@@ -20,14 +21,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 
-import static com.favoriteproducts.config.AppConfig.bool;
-import static com.favoriteproducts.config.AppConfig.integer;
-import static com.favoriteproducts.config.AppConfig.str;
-
-/** Builds this node's Vert.x: standalone or clustered with Hazelcast, with Prometheus metrics when enabled. */
+/**
+ * Builds this node's Vert.x: standalone or clustered with Hazelcast, with Prometheus metrics when enabled, and with the
+ * event-bus protocol's failure codec registered ({@link BusFailure#registerCodec}).
+ */
 public final class Nodes {
 
   private static final Logger LOG = LoggerFactory.getLogger(Nodes.class);
@@ -36,39 +34,31 @@ public final class Nodes {
   private Nodes() {
   }
 
-  public static boolean metricsEnabled(JsonObject config) {
-    return bool(config, "METRICS_ENABLED", true);
-  }
-
-  /** The Micrometer registry of this Vert.x instance (one per instance, so several can share a JVM in tests). */
-  public static String registryName(JsonObject config) {
-    return str(config, "METRICS_REGISTRY", "favorite-products");
-  }
-
   public static Future<Vertx> build(JsonObject config) {
     VertxOptions options = new VertxOptions();
     var builder = Vertx.builder();
-    if (metricsEnabled(config)) {
-      // HTTP server meters also by route (the contract's path templates, so few values); not the event-bus address:
-      // every job has its own completion address (and replies have one each), which would grow without bound.
-      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setRegistryName(registryName(config))
-        .addLabels(Label.HTTP_ROUTE)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(false)));
+    MetricsConfig metrics = MetricsConfig.from(config);
+    if (metrics.enabled()) {
+      options.setMetricsOptions(AppMetrics.vertxOptions(metrics));
       builder.withMetrics(new MicrometerMetricsFactory());
     }
-    if (!bool(config, "CLUSTER", false)) {
-      return Future.succeededFuture(builder.with(options).build());
+    ClusterConfig cluster = ClusterConfig.from(config);
+    if (!cluster.enabled()) {
+      return Future.succeededFuture(withCodecs(builder.with(options).build()));
     }
-    options.getEventBusOptions().setHost(str(config, "EVENTBUS_HOST", "127.0.0.1"))
-      .setPort(integer(config, "EVENTBUS_PORT", 0));
-    String publicHost = str(config, "EVENTBUS_PUBLIC_HOST", "");
-    if (!publicHost.isEmpty()) {
-      options.getEventBusOptions().setClusterPublicHost(publicHost);
+    options.getEventBusOptions().setHost(cluster.eventbusHost()).setPort(cluster.eventbusPort());
+    if (!cluster.eventbusPublicHost().isEmpty()) {
+      options.getEventBusOptions().setClusterPublicHost(cluster.eventbusPublicHost());
     }
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     clusterManager = manager;
-    return builder.with(options).withClusterManager(manager).buildClustered()
+    return builder.with(options).withClusterManager(manager).buildClustered().map(Nodes::withCodecs)
       .onSuccess(v -> LOG.info("joined the cluster as node {}; members: {}", manager.getNodeId(), manager.getNodes()));
+  }
+
+  private static Vertx withCodecs(Vertx vertx) {
+    BusFailure.registerCodec(vertx);
+    return vertx;
   }
 
   /** The cluster manager of this process when clustered, else null. */
@@ -77,8 +67,8 @@ public final class Nodes {
   }
 
   /** conf/cluster.xml (CLUSTER_CONFIG), then the members and port from the configuration. */
-  static Config hazelcastConfig(JsonObject config) {
-    Path file = Path.of(str(config, "CLUSTER_CONFIG", "conf/cluster.xml"));
+  static Config hazelcastConfig(ClusterConfig cluster) {
+    Path file = Path.of(cluster.configFile());
     Config hz;
     if (Files.exists(file)) {
       try {
@@ -90,22 +80,18 @@ public final class Nodes {
       LOG.warn("{} not found: using vertx-hazelcast's default configuration with TCP-IP join", file);
       hz = ConfigUtil.loadConfig();
     }
-    List<String> members = Arrays.stream(str(config, "CLUSTER_MEMBERS", "127.0.0.1").split(","))
-      .map(String::trim).filter(s -> !s.isEmpty()).toList();
-    String name = str(config, "CLUSTER_NAME", "");
-    if (!name.isEmpty()) {
-      hz.setClusterName(name);
+    if (!cluster.name().isEmpty()) {
+      hz.setClusterName(cluster.name());
     }
-    hz.getNetworkConfig().setPort(integer(config, "CLUSTER_PORT", 5701)).setPortAutoIncrement(true);
-    String clusterHost = str(config, "CLUSTER_HOST", "");
-    if (!clusterHost.isEmpty()) {
-      hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(clusterHost);
-      hz.setProperty("hazelcast.local.localAddress", clusterHost);
+    hz.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(true);
+    if (!cluster.host().isEmpty()) {
+      hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(cluster.host());
+      hz.setProperty("hazelcast.local.localAddress", cluster.host());
     }
     JoinConfig join = hz.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(bool(config, "CLUSTER_MULTICAST", false));
+    join.getMulticastConfig().setEnabled(cluster.multicast());
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
     hz.setProperty("hazelcast.wait.seconds.before.join", "0");
     hz.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");

@@ -1,11 +1,13 @@
 package com.favoriteproducts.customer;
 
-import io.vertx.core.json.JsonArray;
+import com.favoriteproducts.bus.FieldError;
 import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -66,8 +68,8 @@ public record Customer(UUID id, long seq, String name, String email, int version
   }
 
   /** Validation errors for a full {name, email} body, or an empty array. */
-  static JsonArray validate(JsonObject body, boolean partial) {
-    JsonArray errors = new JsonArray();
+  static List<FieldError> validate(JsonObject body, boolean partial) {
+    List<FieldError> errors = new ArrayList<>();
     for (String key : body.fieldNames()) {
       if (!key.equals("name") && !key.equals("email")) {
         errors.add(error(key, "is not a known field"));
@@ -90,7 +92,7 @@ public record Customer(UUID id, long seq, String name, String email, int version
     return errors;
   }
 
-  private static JsonObject error(String field, String message) {
-    return new JsonObject().put("field", "/" + field).put("message", message);
+  private static FieldError error(String field, String message) {
+    return new FieldError("/" + field, message);
   }
 }

@@ -1,17 +1,18 @@
 package com.favoriteproducts.customer;
 
-import com.favoriteproducts.Addresses;
-import com.favoriteproducts.BusHandlers;
-import com.favoriteproducts.DomainException;
-import com.favoriteproducts.Failures;
+import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.BusFailure;
+import com.favoriteproducts.bus.BusHandlers;
+import com.favoriteproducts.bus.Cursor;
+import com.favoriteproducts.bus.FieldError;
+import com.favoriteproducts.bus.Fields;
+import com.favoriteproducts.bus.Paging;
 import com.favoriteproducts.config.PgConfig;
-import com.favoriteproducts.db.Cursor;
+import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.db.DbErrors;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -19,21 +20,17 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 /** Customer persistence behind the {@code customers.*} event-bus addresses. No HTTP here. */
 public class CustomerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CustomerVerticle.class);
-  public static final int DEFAULT_LIMIT = 20;
-  public static final int MAX_LIMIT = 100;
 
   private Pool pool;
   private CustomerRepository repo;
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private BusHandlers handlers;
 
   @Override
   public Future<?> start() {
@@ -41,36 +38,30 @@ public class CustomerVerticle extends VerticleBase {
     pool = PgBuilder.pool().with(pg.poolOptions("customers-" + UUID.randomUUID())).connectingTo(pg.connectOptions())
       .using(vertx).build();
     repo = new CustomerRepository(pool);
-    EventBus bus = vertx.eventBus();
-    register(bus, Addresses.CUSTOMERS_CREATE, this::create);
-    register(bus, Addresses.CUSTOMERS_GET, this::get);
-    register(bus, Addresses.CUSTOMERS_UPDATE, m -> update(m, false));
-    register(bus, Addresses.CUSTOMERS_PATCH, m -> update(m, true));
-    register(bus, Addresses.CUSTOMERS_DELETE, this::delete);
-    register(bus, Addresses.CUSTOMERS_LIST, this::list);
-    register(bus, Addresses.CUSTOMERS_HEALTH,
-      m -> pool.query("SELECT 1").execute().map(rs -> new JsonObject().put("status", "UP")));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    handlers = new BusHandlers(vertx, LOG, err -> DbErrors.is(err, DbErrors.UNIQUE_VIOLATION)
+      ? new BusFailure(BusFailure.CONFLICT, "a customer with this email already exists")
+      : new BusFailure(BusFailure.UNAVAILABLE, "customer storage is unavailable"))
+      .on(Addresses.CUSTOMERS_CREATE, this::create)
+      .on(Addresses.CUSTOMERS_GET, this::get)
+      .on(Addresses.CUSTOMERS_UPDATE, m -> update(m, false))
+      .on(Addresses.CUSTOMERS_PATCH, m -> update(m, true))
+      .on(Addresses.CUSTOMERS_DELETE, this::delete)
+      .on(Addresses.CUSTOMERS_LIST, this::list)
+      .on(Addresses.CUSTOMERS_HEALTH, m -> pool.query("SELECT 1").execute().map(rs -> new JsonObject().put("status", "UP")));
+    return handlers.ready();
   }
 
   @Override
   public Future<?> stop() {
-    return BusHandlers.drain(vertx, consumers, config())
+    return handlers.drain(ShutdownConfig.from(config()).drainMs())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
-  private void register(EventBus bus, String address, Function<Message<JsonObject>, Future<JsonObject>> handler) {
-    BusHandlers.register(bus, consumers, address, LOG, handler, err -> DbErrors.is(err, DbErrors.UNIQUE_VIOLATION)
-      ? new DomainException(Failures.CONFLICT, "a customer with this email already exists")
-      : new DomainException(Failures.UNAVAILABLE, "customer storage is unavailable"));
-  }
-
   private Future<JsonObject> create(Message<JsonObject> msg) {
-    JsonObject body = body(msg);
-    JsonArray errors = Customer.validate(body, false);
+    JsonObject body = Fields.body(msg);
+    List<FieldError> errors = Customer.validate(body, false);
     if (!errors.isEmpty()) {
-      Failures.invalid(msg, "the customer is invalid", errors);
-      return Future.succeededFuture();
+      throw new BusFailure(BusFailure.BAD_REQUEST, "the customer is invalid", errors);
     }
     return repo.insert(UUID.randomUUID(), Customer.normalizeName(body.getString("name")),
       Customer.normalizeEmail(body.getString("email"))).map(Customer::toJson);
@@ -78,27 +69,20 @@ public class CustomerVerticle extends VerticleBase {
 
   private Future<JsonObject> get(Message<JsonObject> msg) {
     UUID id = id(msg);
-    if (id == null) {
-      return Future.succeededFuture();
-    }
     return repo.find(id).compose(c -> c == null ? notFound(id) : Future.succeededFuture(c.toJson()));
   }
 
   private Future<JsonObject> update(Message<JsonObject> msg, boolean partial) {
     UUID id = id(msg);
-    if (id == null) {
-      return Future.succeededFuture();
-    }
-    JsonObject body = body(msg);
+    JsonObject body = Fields.body(msg);
     JsonObject fields = partial ? body.getJsonObject("patch", new JsonObject()) : new JsonObject()
       .put("name", body.getValue("name")).put("email", body.getValue("email"));
-    JsonArray errors = Customer.validate(fields, partial);
+    List<FieldError> errors = Customer.validate(fields, partial);
     if (partial && fields.isEmpty()) {
-      errors.add(new JsonObject().put("field", "/").put("message", "the patch must change at least one field"));
+      errors.add(new FieldError("/", "the patch must change at least one field"));
     }
     if (!errors.isEmpty()) {
-      Failures.invalid(msg, "the customer is invalid", errors);
-      return Future.succeededFuture();
+      throw new BusFailure(BusFailure.BAD_REQUEST, "the customer is invalid", errors);
     }
     String name = fields.getString("name") == null ? null : Customer.normalizeName(fields.getString("name"));
     String email = fields.getString("email") == null ? null : Customer.normalizeEmail(fields.getString("email"));
@@ -110,10 +94,7 @@ public class CustomerVerticle extends VerticleBase {
 
   private Future<JsonObject> delete(Message<JsonObject> msg) {
     UUID id = id(msg);
-    if (id == null) {
-      return Future.succeededFuture();
-    }
-    Integer ifMatch = body(msg).getInteger("ifMatch");
+    Integer ifMatch = Fields.body(msg).getInteger("ifMatch");
     // Favorites and pending jobs reference the customer with ON DELETE CASCADE: one statement, one transaction.
     return pool.withTransaction(tx -> CustomerRepository.delete(tx, id, ifMatch))
       .compose(n -> n > 0 ? Future.succeededFuture(new JsonObject().put("id", id.toString()).put("deleted", true))
@@ -128,27 +109,16 @@ public class CustomerVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> list(Message<JsonObject> msg) {
-    JsonObject body = body(msg);
-    int limit = body.getInteger("limit", DEFAULT_LIMIT);
-    if (limit < 1 || limit > MAX_LIMIT) {
-      Failures.invalid(msg, "invalid query", "limit", "must be between 1 and " + MAX_LIMIT);
-      return Future.succeededFuture();
-    }
+    JsonObject body = Fields.body(msg);
+    int limit = Paging.limit(body);
     String email = body.getString("email");
     if (email != null) {
       return repo.findByEmail(email.strip()).map(c -> new JsonObject()
         .put("items", c == null ? new JsonArray() : new JsonArray().add(c.toJson())).putNull("nextCursor"));
     }
-    long after = 0;
-    String cursor = body.getString("cursor");
-    if (cursor != null) {
-      JsonArray key = Cursor.decode(cursor);
-      if (key == null || key.size() != 1 || !(key.getValue(0) instanceof Number)) {
-        Failures.invalid(msg, "invalid query", "cursor", "is not a cursor this service issued");
-        return Future.succeededFuture();
-      }
-      after = key.getLong(0);
-    }
+    Long afterSeq = Cursor.read(body.getString("cursor"),
+      key -> key.size() == 1 && key.getValue(0) instanceof Number n ? n.longValue() : null);
+    long after = afterSeq == null ? 0 : afterSeq;
     return repo.page(after, limit + 1).map(rows -> {
       JsonArray items = new JsonArray();
       for (int i = 0; i < Math.min(limit, rows.size()); i++) {
@@ -161,25 +131,15 @@ public class CustomerVerticle extends VerticleBase {
 
   private Future<JsonObject> missOrStale(UUID id) {
     return repo.exists(id).compose(exists -> exists
-      ? DomainException.<JsonObject>fail(Failures.PRECONDITION_FAILED, "customer " + id + " has changed (ETag mismatch)")
+      ? BusFailure.<JsonObject>fail(BusFailure.PRECONDITION_FAILED, "customer " + id + " has changed (ETag mismatch)")
       : notFound(id));
   }
 
   private static Future<JsonObject> notFound(UUID id) {
-    return DomainException.fail(Failures.NOT_FOUND, "customer " + id + " not found");
-  }
-
-  private static JsonObject body(Message<JsonObject> msg) {
-    return msg.body() == null ? new JsonObject() : msg.body();
+    return BusFailure.fail(BusFailure.NOT_FOUND, "customer " + id + " not found");
   }
 
   private static UUID id(Message<JsonObject> msg) {
-    String raw = body(msg).getString("id");
-    try {
-      return UUID.fromString(raw);
-    } catch (RuntimeException e) {
-      Failures.invalid(msg, "invalid customer id", "id", "must be a UUID");
-      return null;
-    }
+    return Fields.uuid(msg, "id", "invalid customer id");
   }
 }

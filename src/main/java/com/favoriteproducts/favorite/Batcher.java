@@ -22,7 +22,7 @@ import java.util.function.Function;
  * </ul>
  * Under load a batch costs about what one item did (one statement, one commit, one broker message, one ack).
  */
-final class Batcher<T> {
+public final class Batcher<T> {
 
   private final Context context;
   private final Vertx vertx;
@@ -44,25 +44,25 @@ final class Batcher<T> {
     this.handler = handler;
   }
 
-  static <T> Batcher<T> whileBusy(int maxInFlight, int maxBatch, Function<List<T>, Future<?>> handler) {
+  public static <T> Batcher<T> whileBusy(int maxInFlight, int maxBatch, Function<List<T>, Future<?>> handler) {
     return new Batcher<>(null, null, 0, maxInFlight, maxBatch, handler);
   }
 
-  static <T> Batcher<T> perTurn(Context context, Function<List<T>, Future<?>> handler) {
+  public static <T> Batcher<T> perTurn(Context context, Function<List<T>, Future<?>> handler) {
     return new Batcher<>(context, null, 0, Integer.MAX_VALUE, Integer.MAX_VALUE, handler);
   }
 
   /** Call from the verticle's context: the timer runs there. */
-  static <T> Batcher<T> after(Vertx vertx, long delayMs, Function<List<T>, Future<?>> handler) {
+  public static <T> Batcher<T> after(Vertx vertx, long delayMs, Function<List<T>, Future<?>> handler) {
     return new Batcher<>(null, vertx, Math.max(1, delayMs), Integer.MAX_VALUE, Integer.MAX_VALUE, handler);
   }
 
-  void add(T item) {
+  public void add(T item) {
     queue.add(item);
     next();
   }
 
-  void addAll(Collection<? extends T> items) {
+  public void addAll(Collection<? extends T> items) {
     queue.addAll(items);
     next();
   }

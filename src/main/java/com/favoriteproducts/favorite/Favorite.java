@@ -1,5 +1,6 @@
 package com.favoriteproducts.favorite;
 
+import com.favoriteproducts.bus.Availability;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -12,35 +13,30 @@ import java.util.UUID;
 public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, String title, String brand, String image,
                        Double price, Double reviewScore, OffsetDateTime fetchedAt) {
 
-  /** Product availability markers, as {@code products.getMany} reports them. */
-  public static final String AVAILABLE = "AVAILABLE";
-  public static final String STALE = "STALE";
-  public static final String NOT_FOUND = "NOT_FOUND";
-  public static final String UNAVAILABLE = "UNAVAILABLE";
-
   /**
    * The favorite as the API shows it, described by {@code product} when the product service knows it (AVAILABLE or
    * STALE), else by the stored snapshot: marked NOT_FOUND when the product API no longer knows the product, STALE
    * (with the snapshot's {@code fetchedAt}) when it cannot answer.
    */
   public JsonObject toJson(JsonObject product) {
-    String availability = product == null ? UNAVAILABLE : product.getString("availability", UNAVAILABLE);
+    Availability availability = Availability.of(product);
     JsonObject out = new JsonObject().put("productId", productId.toString());
-    if (AVAILABLE.equals(availability) || STALE.equals(availability)) {
+    if (availability.known()) {
       out.put("title", product.getString("title")).put("image", product.getString("image"))
         .put("price", product.getValue("price")).put("brand", product.getString("brand"));
       if (product.getValue("reviewScore") != null) {
         out.put("reviewScore", product.getValue("reviewScore"));
       }
-      out.put("addedAt", ts(addedAt)).put("availability", availability);
-      if (STALE.equals(availability) && product.getString("fetchedAt") != null) {
+      out.put("addedAt", ts(addedAt)).put("availability", availability.name());
+      if (availability == Availability.STALE && product.getString("fetchedAt") != null) {
         out.put("fetchedAt", product.getString("fetchedAt"));
       }
       return out;
     }
     snapshot(out);
-    out.put("addedAt", ts(addedAt)).put("availability", NOT_FOUND.equals(availability) ? NOT_FOUND : STALE);
-    if (!NOT_FOUND.equals(availability)) {
+    boolean gone = availability == Availability.NOT_FOUND;
+    out.put("addedAt", ts(addedAt)).put("availability", (gone ? Availability.NOT_FOUND : Availability.STALE).name());
+    if (!gone) {
       out.put("fetchedAt", ts(fetchedAt));
     }
     return out;
@@ -76,7 +72,7 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
   }
 
   /** The {@code favorites.added} / {@code favorites.removed} event body. */
-  static JsonObject event(UUID customerId, UUID productId) {
+  public static JsonObject event(UUID customerId, UUID productId) {
     return new JsonObject().put("customerId", customerId.toString()).put("productId", productId.toString())
       .put("at", Instant.now().toString());
   }

@@ -72,7 +72,7 @@ public final class FavoriteRepository {
    * Stores favorites with their product snapshots, those not stored already, in one statement (the favorites_count
    * trigger then runs once). Completes with the rows stored now.
    */
-  static Future<List<Favorite>> insertAll(SqlClient tx, List<UUID> customerIds, List<JsonObject> products) {
+  public static Future<List<Favorite>> insertAll(SqlClient tx, List<UUID> customerIds, List<JsonObject> products) {
     // One JSON parameter rather than parallel arrays: nulls (no brand, no reviewScore) need no special casing.
     JsonArray rows = new JsonArray();
     for (int i = 0; i < products.size(); i++) {
@@ -96,7 +96,7 @@ public final class FavoriteRepository {
   }
 
   /** Which of these (customer, product) pairs are stored, keyed {@code customerId + "/" + productId}. */
-  static Future<Set<String>> storedPairs(SqlClient tx, List<UUID> customerIds, List<UUID> productIds) {
+  public static Future<Set<String>> storedPairs(SqlClient tx, List<UUID> customerIds, List<UUID> productIds) {
     return tx.preparedQuery("SELECT f.customer_id, f.product_id FROM favorites f"
         + " JOIN unnest($1::uuid[], $2::uuid[]) AS t(c, p) ON f.customer_id = t.c AND f.product_id = t.p")
       .execute(Tuple.tuple().addArrayOfUUID(customerIds.toArray(new UUID[0]))

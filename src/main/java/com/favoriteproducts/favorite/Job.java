@@ -1,5 +1,6 @@
 package com.favoriteproducts.favorite;
 
+import com.favoriteproducts.bus.JobStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -8,27 +9,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** An add request: pending until the consumer stores the favorite (done) or gives up (failed, with a reason). */
-public record Job(UUID id, UUID customerId, UUID productId, String status, String reason, int attempts,
+/**
+ * An add request: pending until the consumer stores the favorite (done) or gives up (failed, with a reason: one of
+ * {@link com.favoriteproducts.bus.JobReason}'s wire values).
+ */
+public record Job(UUID id, UUID customerId, UUID productId, JobStatus status, String reason, int attempts,
                   OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime deadAt) {
 
-  public static final String PENDING = "pending";
-  public static final String DONE = "done";
-  public static final String FAILED = "failed";
-
-  public static final String PRODUCT_NOT_FOUND = "product_not_found";
-  public static final String LIMIT_REACHED = "favorites_limit_reached";
-  public static final String RETRIES_EXHAUSTED = "retries_exhausted";
-  public static final String INVALID_PRODUCT = "invalid_product";
-
   public boolean pending() {
-    return PENDING.equals(status);
+    return status == JobStatus.PENDING;
   }
 
   /** The job as {@code jobs.get} and {@code GET /v1/jobs/{jobId}} show it. */
   public JsonObject toJson() {
     JsonObject out = new JsonObject().put("jobId", id.toString()).put("customerId", customerId.toString())
-      .put("productId", productId.toString()).put("status", status);
+      .put("productId", productId.toString()).put("status", status.wire());
     if (reason != null) {
       out.put("reason", reason);
     }
@@ -49,7 +44,7 @@ public record Job(UUID id, UUID customerId, UUID productId, String status, Strin
    * Jobs as one message (on the bus to {@code jobs.publish}, and to RabbitMQ): a single job as {@link #message()}, more
    * as {@code {"jobs": [job, ...]}}. {@link #parseAll} reads both.
    */
-  static JsonObject messageOf(List<Job> jobs) {
+  public static JsonObject messageOf(List<Job> jobs) {
     if (jobs.size() == 1) {
       return jobs.get(0).message();
     }
@@ -59,7 +54,7 @@ public record Job(UUID id, UUID customerId, UUID productId, String status, Strin
   }
 
   /** The jobs a message of {@link #messageOf} carries; null when it is not that. */
-  static List<Job> parseAll(JsonObject body) {
+  public static List<Job> parseAll(JsonObject body) {
     JsonArray many = body.getJsonArray("jobs");
     if (many == null) {
       Job one = parse(body);
@@ -79,7 +74,7 @@ public record Job(UUID id, UUID customerId, UUID productId, String status, Strin
   private static Job parse(JsonObject body) {
     try {
       return new Job(UUID.fromString(body.getString("jobId")), UUID.fromString(body.getString("customerId")),
-        UUID.fromString(body.getString("productId")), PENDING, null, body.getInteger("attempt", 0), null, null, null);
+        UUID.fromString(body.getString("productId")), JobStatus.PENDING, null, body.getInteger("attempt", 0), null, null, null);
     } catch (RuntimeException e) {
       return null;
     }

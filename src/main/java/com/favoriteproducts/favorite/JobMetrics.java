@@ -1,5 +1,7 @@
 package com.favoriteproducts.favorite;
 
+import com.favoriteproducts.bus.JobReason;
+import com.favoriteproducts.bus.JobStatus;
 import com.favoriteproducts.metrics.AppMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -13,7 +15,7 @@ import java.util.Map;
  * The add-job meters (docs/metrics.md): built once per verticle instance, shared by name and tags.
  * {@link #accepted} is the favorites verticle's; the rest are the jobs verticle's.
  */
-final class JobMetrics {
+public final class JobMetrics {
 
   static final String ACCEPTED = "favorites.jobs.accepted";
   static final String COMPLETED = "favorites.jobs.completed";
@@ -25,8 +27,8 @@ final class JobMetrics {
   static final String DEAD_LETTERED = "dead_lettered";
   static final String FAILED_OTHER = "failed_other";
   /** Every outcome: done, failed_ + the job's reason, dead_lettered (failed after its last attempt). */
-  static final List<String> OUTCOMES = List.of(DONE, "failed_" + Job.PRODUCT_NOT_FOUND, "failed_" + Job.INVALID_PRODUCT,
-    "failed_" + Job.LIMIT_REACHED, DEAD_LETTERED, FAILED_OTHER);
+  static final List<String> OUTCOMES = List.of(DONE, "failed_" + JobReason.PRODUCT_NOT_FOUND.wire(),
+    "failed_" + JobReason.FAVORITES_LIMIT_REACHED.wire(), DEAD_LETTERED, FAILED_OTHER);
 
   /** Buckets of the latency histogram: an add is normally done in well under a second; retries take minutes. */
   static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -40,7 +42,7 @@ final class JobMetrics {
   private final Counter retried;
   private final Counter republished;
 
-  JobMetrics(AppMetrics metrics) {
+  public JobMetrics(AppMetrics metrics) {
     for (String outcome : OUTCOMES) {
       outcomes.put(outcome, new Outcome(
         metrics.counter(COMPLETED, "Add jobs finished, by outcome", "outcome", outcome),
@@ -59,7 +61,7 @@ final class JobMetrics {
   }
 
   /** A job has just ended (done or failed, as it was returned by the update that ended it). */
-  void completed(Job job) {
+  public void completed(Job job) {
     Outcome o = outcomes.get(outcome(job));
     o.completed().increment();
     if (job.createdAt() != null && job.updatedAt() != null) {
@@ -69,21 +71,21 @@ final class JobMetrics {
     }
   }
 
-  void retried() {
+  public void retried() {
     retried.increment();
   }
 
-  void republished(int n) {
+  public void republished(int n) {
     if (n > 0) {
       republished.increment(n);
     }
   }
 
   static String outcome(Job job) {
-    if (Job.DONE.equals(job.status())) {
+    if (job.status() == JobStatus.DONE) {
       return DONE;
     }
-    if (Job.RETRIES_EXHAUSTED.equals(job.reason())) {
+    if (JobReason.RETRIES_EXHAUSTED.wire().equals(job.reason())) {
       return DEAD_LETTERED;
     }
     String outcome = "failed_" + job.reason();

@@ -1,5 +1,7 @@
 package com.favoriteproducts.favorite;
 
+import com.favoriteproducts.bus.JobReason;
+import com.favoriteproducts.bus.JobStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -49,8 +51,8 @@ public final class JobRepository {
    * statement or another) meet on the partial unique index: all but one insert nothing (ON CONFLICT DO NOTHING) and
    * read the winner's job afterwards. The cap is checked on the statement's snapshot, so racing adds of different
    * products can pass it together; the job's store checks it again (also without a lock: a safety limit, not a
-   * quota). Answers in the order of the requests. {@code counted} is MATERIALIZED: inlined, PostgreSQL evaluated
-   * the customer lookup three times and the pending count twice per add (once per reference).
+   * quota). Answers in the order of the requests. {@code counted} is MATERIALIZED so that each lookup runs once per
+   * add (inlined, it runs once per reference).
    */
   static Future<List<Accept>> acceptAll(SqlClient client, List<UUID> jobIds, List<UUID> customerIds,
                                         List<UUID> productIds, long cap) {
@@ -97,14 +99,14 @@ public final class JobRepository {
   }
 
   /** The jobs still pending among a batch, locked, and their customers' favorites_count (read, not locked). */
-  record Pending(Set<UUID> ids, Map<UUID, Long> counts) {
+  public record Pending(Set<UUID> ids, Map<UUID, Long> counts) {
   }
 
   /**
    * Locks the jobs still pending among {@code ids} for the rest of the transaction (in id order: no deadlock), and
    * reads their customers' favorites_count in the same statement.
    */
-  static Future<Pending> lockPending(SqlClient tx, List<UUID> ids) {
+  public static Future<Pending> lockPending(SqlClient tx, List<UUID> ids) {
     return tx.preparedQuery("SELECT j.id, j.customer_id, c.favorites_count FROM favorite_jobs j"
         + " JOIN customers c ON c.id = j.customer_id WHERE j.id = ANY($1) AND j.status = 'pending'"
         + " ORDER BY j.id FOR UPDATE OF j")
@@ -125,7 +127,7 @@ public final class JobRepository {
   }
 
   /** Ends pending jobs (done, or failed with a reason), each counting one more attempt; returns those it ended. */
-  static Future<List<Job>> finishAll(SqlClient tx, List<UUID> ids, List<String> statuses, List<String> reasons) {
+  public static Future<List<Job>> finishAll(SqlClient tx, List<UUID> ids, List<String> statuses, List<String> reasons) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -145,7 +147,7 @@ public final class JobRepository {
     Double[] delays = delaysMs.stream().map(Long::doubleValue).toArray(Double[]::new);
     return pool.preparedQuery("UPDATE favorite_jobs SET attempts = attempts + 1, updated_at = now(),"
         + " status = CASE WHEN attempts + 1 >= $2 THEN 'failed' ELSE status END,"
-        + " reason = CASE WHEN attempts + 1 >= $2 THEN '" + Job.RETRIES_EXHAUSTED + "' ELSE reason END,"
+        + " reason = CASE WHEN attempts + 1 >= $2 THEN '" + JobReason.RETRIES_EXHAUSTED.wire() + "' ELSE reason END,"
         + " dead_at = CASE WHEN attempts + 1 >= $2 THEN now() ELSE dead_at END,"
         + " due_at = now() + make_interval(secs => ($3::float8[])[LEAST(attempts + 1, cardinality($3::float8[]))] / 1000)"
         + " WHERE id IN (SELECT id FROM favorite_jobs WHERE id = ANY($1) AND status = 'pending' ORDER BY id FOR UPDATE)"
@@ -221,7 +223,8 @@ public final class JobRepository {
 
   /** A job from the {@link #COLS} columns starting at {@code at}. */
   static Job map(Row r, int at) {
-    return new Job(r.getUUID(at), r.getUUID(at + 1), r.getUUID(at + 2), r.getString(at + 3), r.getString(at + 4),
+    return new Job(r.getUUID(at), r.getUUID(at + 1), r.getUUID(at + 2), JobStatus.of(r.getString(at + 3)),
+      r.getString(at + 4),
       r.getInteger(at + 5), r.getOffsetDateTime(at + 6), r.getOffsetDateTime(at + 7), r.getOffsetDateTime(at + 8));
   }
 }

@@ -5,15 +5,14 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.contract.Operation;
 
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Binds each contract operation (by operationId) to its handler. The router would answer 503 for an operation
- * without a handler and only log a warning; here a missing (or unknown) handler stops the verticle from starting.
+ * Binds each contract operation (by operationId) to its {@link Operation}'s handler. The router would answer 503 for
+ * an operation without a handler and only log a warning; here a missing (or unknown) handler stops the edge starting.
  */
 public final class ApiRoutes {
 
@@ -21,16 +20,16 @@ public final class ApiRoutes {
   }
 
   /** Operation ids of the contract that {@code handlers} does not cover, and handler ids the contract lacks. */
-  public static List<String> mismatches(OpenAPIContract contract, Map<String, ?> handlers) {
+  public static List<String> mismatches(OpenAPIContract contract, Collection<String> handlers) {
     TreeSet<String> problems = new TreeSet<>();
     TreeSet<String> ids = new TreeSet<>();
-    for (Operation op : contract.operations()) {
+    for (io.vertx.openapi.contract.Operation op : contract.operations()) {
       ids.add(op.getOperationId());
-      if (!handlers.containsKey(op.getOperationId())) {
+      if (!handlers.contains(op.getOperationId())) {
         problems.add("no handler for operation " + op.getOperationId());
       }
     }
-    for (String id : handlers.keySet()) {
+    for (String id : handlers) {
       if (!ids.contains(id)) {
         problems.add("handler for unknown operation " + id);
       }
@@ -41,21 +40,21 @@ public final class ApiRoutes {
   /**
    * Adds the handlers; on authenticated operations {@code afterAuth} (the revocation check) runs first.
    */
-  static void bind(RouterBuilder builder, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers,
+  static void bind(RouterBuilder builder, OpenAPIContract contract, Operation.Handlers handlers,
                    Handler<RoutingContext> afterAuth, InlineValidation validation) {
-    List<String> problems = mismatches(contract, handlers);
+    List<String> problems = mismatches(contract, Operation.byId().keySet());
     if (!problems.isEmpty()) {
       throw new IllegalStateException("the contract and the handlers disagree: " + problems);
     }
     for (OpenAPIRoute route : builder.getRoutes()) {
-      Operation op = route.getOperation();
+      io.vertx.openapi.contract.Operation op = route.getOperation();
       if (!op.getSecurityRequirements().isEmpty()) {
         route.addHandler(afterAuth);
       }
       // Same validation as the router's, without its worker-thread hop (see InlineValidation).
       route.setDoValidation(false);
       route.addHandler(validation.handler(op));
-      route.addHandler(handlers.get(op.getOperationId()));
+      route.addHandler(Operation.of(op.getOperationId()).handler(handlers));
     }
   }
 }

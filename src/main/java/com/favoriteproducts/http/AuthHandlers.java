@@ -1,8 +1,8 @@
 package com.favoriteproducts.http;
 
-import com.favoriteproducts.Addresses;
+import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.auth.Denylist;
-import com.favoriteproducts.auth.JwtSettings;
+import com.favoriteproducts.config.JwtConfig;
 import com.favoriteproducts.auth.Principal;
 import com.favoriteproducts.auth.TokenIssuer;
 import io.vertx.core.json.JsonObject;
@@ -15,12 +15,12 @@ final class AuthHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthHandlers.class);
 
-  private final JwtSettings settings;
+  private final JwtConfig settings;
   private final TokenIssuer issuer;
   private final Denylist denylist;
   private final Bus bus;
 
-  AuthHandlers(JwtSettings settings, TokenIssuer issuer, Denylist denylist, Bus bus) {
+  AuthHandlers(JwtConfig settings, TokenIssuer issuer, Denylist denylist, Bus bus) {
     this.settings = settings;
     this.issuer = issuer;
     this.denylist = denylist;

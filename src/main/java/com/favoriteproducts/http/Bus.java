@@ -3,9 +3,8 @@ package com.favoriteproducts.http;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import com.favoriteproducts.bus.BusFailure;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -52,18 +51,13 @@ public final class Bus {
     rc.fail(err);
   }
 
+  /** A verticle's answer: a {@link BusFailure} (or, from a node without its codec, a plain failure with the code). */
   private static void recipientFailure(RoutingContext rc, ReplyException re) {
     int code = re.failureCode();
     String msg = re.getMessage();
-    if (code == 400 && msg != null && msg.startsWith("{")) {
-      try {
-        JsonObject p = new JsonObject(msg);
-        JsonArray errors = p.getJsonArray("errors");
-        Problems.send(rc, 400, p.getString("detail"), errors);
-        return;
-      } catch (DecodeException | ClassCastException ignored) {
-        // fall through to the plain mapping
-      }
+    if (code == BusFailure.BAD_REQUEST && re instanceof BusFailure failure && !failure.errors().isEmpty()) {
+      Problems.send(rc, code, failure.detail(), failure.errorsJson());
+      return;
     }
     if (code >= 400 && code < 600) {
       Problems.send(rc, code, code >= 500 ? "a dependency of the service is unavailable; try again later" : msg);

@@ -1,6 +1,7 @@
 package com.favoriteproducts.http;
 
-import com.favoriteproducts.Addresses;
+import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.Paging;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -82,7 +83,7 @@ final class CustomerHandlers {
       return;
     }
     Integer limit = Requests.queryInt(rc, "limit");
-    JsonObject req = new JsonObject().put("limit", limit == null ? 20 : limit);
+    JsonObject req = new JsonObject().put("limit", limit == null ? Paging.DEFAULT_LIMIT : limit);
     String cursor = Requests.query(rc, "cursor");
     String email = Requests.query(rc, "email");
     if (cursor != null) {

@@ -1,6 +1,9 @@
 package com.favoriteproducts.http;
 
-import com.favoriteproducts.Addresses;
+import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.JobReason;
+import com.favoriteproducts.bus.JobStatus;
+import com.favoriteproducts.bus.Paging;
 import com.favoriteproducts.auth.Principal;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -72,7 +75,7 @@ final class FavoriteHandlers {
     listener.completion()
       .compose(v -> bus.request(Addresses.JOBS_GET, new JsonObject().put("jobId", jobId)))
       .onSuccess(current -> {
-        if (!"pending".equals(current.getString("status"))) {
+        if (JobStatus.of(current.getString("status")) != JobStatus.PENDING) {
           outcome.tryComplete(current);
         }
       });
@@ -81,9 +84,10 @@ final class FavoriteHandlers {
       listener.unregister();
       JsonObject done = ar.result();
       rc.response().putHeader("Preference-Applied", "wait=" + wait);
-      if (done == null || "pending".equals(done.getString("status"))) {
+      JobStatus status = done == null ? JobStatus.PENDING : JobStatus.of(done.getString("status"));
+      if (status == JobStatus.PENDING) {
         accepted(rc, job, wait);
-      } else if ("done".equals(done.getString("status"))) {
+      } else if (status == JobStatus.DONE) {
         String customerId = done.getString("customerId");
         String productId = done.getString("productId");
         bus.request(Addresses.FAVORITES_GET, new JsonObject().put("customerId", customerId).put("productId", productId))
@@ -100,12 +104,13 @@ final class FavoriteHandlers {
 
   private static void failed(RoutingContext rc, JsonObject job) {
     String reason = job.getString("reason", "");
-    switch (reason) {
-      case "product_not_found" -> Problems.send(rc, 404, "product " + job.getString("productId") + " does not exist");
-      case "invalid_product" -> Problems.send(rc, 400, "the product service refused product " + job.getString("productId"));
-      case "favorites_limit_reached" -> Problems.send(rc, 409, "the customer has reached the maximum number of favorites");
-      default -> Problems.send(rc, 503, "the add could not be completed (" + reason + "); see /v1/jobs/"
-        + job.getString("jobId"));
+    JobReason known = JobReason.of(reason);
+    if (known == JobReason.PRODUCT_NOT_FOUND) {
+      Problems.send(rc, 404, "product " + job.getString("productId") + " does not exist");
+    } else if (known == JobReason.FAVORITES_LIMIT_REACHED) {
+      Problems.send(rc, 409, "the customer has reached the maximum number of favorites");
+    } else {
+      Problems.send(rc, 503, "the add could not be completed (" + reason + "); see /v1/jobs/" + job.getString("jobId"));
     }
   }
 
@@ -146,7 +151,7 @@ final class FavoriteHandlers {
       return;
     }
     Integer limit = Requests.queryInt(rc, "limit");
-    JsonObject req = new JsonObject().put("customerId", customerId).put("limit", limit == null ? 20 : limit);
+    JsonObject req = new JsonObject().put("customerId", customerId).put("limit", limit == null ? Paging.DEFAULT_LIMIT : limit);
     String cursor = Requests.query(rc, "cursor");
     if (cursor != null) {
       req.put("cursor", cursor);
@@ -185,7 +190,7 @@ final class FavoriteHandlers {
       return;
     }
     Integer limit = Requests.queryInt(rc, "limit");
-    bus.request(Addresses.JOBS_DEAD_LIST, new JsonObject().put("limit", limit == null ? 100 : limit))
+    bus.request(Addresses.JOBS_DEAD_LIST, new JsonObject().put("limit", limit == null ? Paging.DEAD_DEFAULT_LIMIT : limit))
       .onSuccess(r -> Json.send(rc, 200, r))
       .onFailure(err -> Bus.fail(rc, err));
   }

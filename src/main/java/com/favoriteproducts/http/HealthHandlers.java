@@ -1,6 +1,7 @@
 package com.favoriteproducts.http;
 
-import com.favoriteproducts.Addresses;
+import com.favoriteproducts.auth.Denylist;
+import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.cluster.Nodes;
 import io.vertx.core.Future;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -9,10 +10,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.redis.client.RedisAPI;
 
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Liveness (the process answers) and readiness: PostgreSQL (through the customers verticle, wherever it runs) is
@@ -27,11 +25,12 @@ final class HealthHandlers {
 
   private static final long CHECK_TIMEOUT_MS = 2000;
   private final Bus bus;
-  private final RedisAPI redis;
+  private final Denylist denylist;
 
-  HealthHandlers(Bus bus, RedisAPI redis) {
+  /** Redis is checked through the revocation denylist's client: the edge's only use of Redis. */
+  HealthHandlers(Bus bus, Denylist denylist) {
     this.bus = bus;
-    this.redis = redis;
+    this.denylist = denylist;
   }
 
   void live(RoutingContext rc) {
@@ -42,8 +41,7 @@ final class HealthHandlers {
     DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS);
     Future<String> pg = bus.request(Addresses.CUSTOMERS_HEALTH, new JsonObject(), timeout)
       .map(r -> "UP").otherwise("DOWN");
-    Future<String> rd = redis.ping(List.of()).timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-      .map(r -> "UP").otherwise("DOWN");
+    Future<String> rd = denylist.ping(CHECK_TIMEOUT_MS).map(r -> "UP").otherwise("DOWN");
     Future<String> products = bus.request(Addresses.PRODUCTS_HEALTH, new JsonObject(), timeout)
       .map(r -> r.getString("status", "DOWN"))
       .otherwise(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS ? "ABSENT" : "DOWN");

@@ -2,16 +2,19 @@ package com.favoriteproducts.http;
 
 import com.favoriteproducts.auth.CachingJwtAuth;
 import com.favoriteproducts.auth.Denylist;
-import com.favoriteproducts.auth.JwtSettings;
 import com.favoriteproducts.auth.TokenIssuer;
-import com.favoriteproducts.cluster.Nodes;
-import com.favoriteproducts.config.AppConfig;
+import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.config.HttpConfig;
+import com.favoriteproducts.config.JobsConfig;
+import com.favoriteproducts.config.JwtConfig;
+import com.favoriteproducts.config.MetricsConfig;
+import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.config.RedisConfig;
-import io.vertx.micrometer.PrometheusScrapingHandler;
+import com.favoriteproducts.config.ShutdownConfig;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -26,25 +29,16 @@ import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ValidatorException;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.favoriteproducts.Addresses;
-import io.vertx.core.eventbus.MessageConsumer;
-
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-
-import static com.favoriteproducts.config.AppConfig.integer;
-import static com.favoriteproducts.config.AppConfig.str;
 
 /** The REST edge: routing and validation from the OpenAPI contract, authentication, problems. No SQL here. */
 public class HttpVerticle extends VerticleBase {
@@ -53,58 +47,33 @@ public class HttpVerticle extends VerticleBase {
   static final String CONTRACT = "openapi.yaml";
 
   private final List<MessageConsumer<JsonObject>> invalidations = new ArrayList<>();
-  private Redis redisClient;
   private Denylist denylist;
   private HttpServer server;
 
   @Override
   public Future<?> start() {
     JsonObject config = config();
-    JwtSettings jwt = JwtSettings.from(config);
+    HttpConfig http = HttpConfig.from(config);
+    MetricsConfig metrics = MetricsConfig.from(config);
+    ProductsConfig products = ProductsConfig.from(config);
+    JwtConfig jwt = JwtConfig.from(config);
     JWTAuth jwtAuth = new CachingJwtAuth(jwt.jwtAuth(vertx), 10_000);
-    RedisOptions redisOptions = RedisConfig.from(config).options();
-    redisClient = Redis.createClient(vertx, redisOptions);
-    RedisAPI redis = RedisAPI.api(redisClient);
-    denylist = new Denylist(vertx, redis, redisOptions);
-    Bus bus = new Bus(vertx, integer(config, "EVENTBUS_TIMEOUT_MS", 5_000));
+    denylist = new Denylist(vertx, RedisConfig.from(config).options());
+    Bus bus = new Bus(vertx, http.eventbusTimeoutMs());
 
-    AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
-    HealthHandlers health = new HealthHandlers(bus, redis);
     // A cached page never outlives the freshness of the product data in it (PRODUCTS_CACHE_TTL_SECONDS).
-    long cacheTtl = Math.min(integer(config, "RESPONSE_CACHE_TTL_MS", 60_000),
-      1000L * integer(config, "PRODUCTS_CACHE_TTL_SECONDS", 300));
-    ResponseCache cache = ResponseCache.shared(vertx, integer(config, "RESPONSE_CACHE_SIZE", 20_000), cacheTtl);
+    long cacheTtl = Math.min(http.responseCacheTtlMs(), 1000L * products.cacheTtlSeconds());
+    ResponseCache cache = ResponseCache.shared(vertx, http.responseCacheSize(), cacheTtl);
     for (String address : List.of(Addresses.CUSTOMERS_CHANGED, Addresses.FAVORITES_ADDED, Addresses.FAVORITES_REMOVED)) {
       invalidations.add(vertx.eventBus().<JsonObject>consumer(address,
         m -> cache.invalidate(m.body() == null ? null : m.body().getString("customerId"))));
     }
-    CustomerHandlers customers = new CustomerHandlers(bus, cache);
-    FavoriteHandlers favorites = new FavoriteHandlers(vertx, bus, integer(config, "FAVORITES_WAIT_MAX_SECONDS", 30), cache);
-    ProductHandlers products = new ProductHandlers(bus,
-      (AppConfig.longValue(config, "PRODUCTS_BREAKER_RESET_MS", 10_000) + 999) / 1000);
+    AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
+    Operation.Handlers handlers = new Operation.Handlers(new HealthHandlers(bus, denylist), auth,
+      new CustomerHandlers(bus, cache),
+      new FavoriteHandlers(vertx, bus, JobsConfig.from(config).waitMaxSeconds(), cache),
+      new ProductHandlers(bus, (products.breakerResetMs() + 999) / 1000));
 
-    Map<String, Handler<RoutingContext>> handlers = new HashMap<>();
-    handlers.put("healthLive", health::live);
-    handlers.put("healthReady", health::ready);
-    handlers.put("issueToken", auth::issue);
-    handlers.put("revokeToken", auth::revoke);
-    handlers.put("listCustomers", customers::list);
-    handlers.put("createCustomer", customers::create);
-    handlers.put("getCustomer", customers::get);
-    handlers.put("replaceCustomer", customers::replace);
-    handlers.put("patchCustomer", customers::patch);
-    handlers.put("deleteCustomer", customers::delete);
-    handlers.put("listFavorites", favorites::list);
-    handlers.put("addFavorite", favorites::addByPath);
-    handlers.put("addFavoriteFromBody", favorites::addByBody);
-    handlers.put("getFavorite", favorites::get);
-    handlers.put("removeFavorite", favorites::remove);
-    handlers.put("getJob", favorites::job);
-    handlers.put("listDeadJobs", favorites::listDead);
-    handlers.put("replayDeadJobs", favorites::replayDead);
-    handlers.put("getProduct", products::get);
-
-    int bodyLimit = integer(config, "BODY_LIMIT_BYTES", 64 * 1024);
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
     return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx), denylist.start(),
         Future.all(invalidations.stream().map(MessageConsumer::completion).toList()))
@@ -114,7 +83,7 @@ public class HttpVerticle extends VerticleBase {
         RequestExtractor extractor = RequestExtractor.withBodyHandler();
         RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
         builder.rootHandler((PlatformHandler) HttpVerticle::prepare);
-        builder.rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+        builder.rootHandler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
         builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwtAuth));
         ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked, new InlineValidation(vertx, contract, extractor));
         Router router = builder.createRouter();
@@ -122,8 +91,8 @@ public class HttpVerticle extends VerticleBase {
         Buffer yaml = all.resultAt(1);
         router.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml").end(yaml));
         swagger.mount(router, "/docs");
-        if (Nodes.metricsEnabled(config)) {
-          router.get("/metrics").handler(PrometheusScrapingHandler.create(Nodes.registryName(config)));
+        if (metrics.enabled()) {
+          router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registryName()));
         }
 
         router.route().failureHandler(HttpVerticle::onFailure);
@@ -131,8 +100,8 @@ public class HttpVerticle extends VerticleBase {
         router.errorHandler(405, rc -> Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path()));
         router.errorHandler(500, HttpVerticle::onFailure);
 
-        HttpServerOptions options = new HttpServerOptions().setPort(integer(config, "HTTP_PORT", 8000))
-          .setHost(str(config, "HTTP_HOST", "0.0.0.0")).setCompressionSupported(false).setTcpNoDelay(true);
+        HttpServerOptions options = new HttpServerOptions().setPort(http.port()).setHost(http.host())
+          .setCompressionSupported(false).setTcpNoDelay(true);
         return vertx.createHttpServer(options).requestHandler(router).listen();
       })
       .onSuccess(s -> {
@@ -144,16 +113,10 @@ public class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // Graceful: stop accepting, let requests in flight finish (bounded), then close.
-    long timeout = integer(config(), "SHUTDOWN_TIMEOUT_MS", 15_000);
+    long timeout = ShutdownConfig.from(config()).timeoutMs();
     invalidations.forEach(MessageConsumer::unregister);
     Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.MILLISECONDS);
-    return closing.eventually(() -> denylist == null ? Future.succeededFuture() : denylist.close())
-      .eventually(() -> {
-        if (redisClient != null) {
-          redisClient.close();
-        }
-        return Future.succeededFuture();
-      });
+    return closing.eventually(() -> denylist == null ? Future.succeededFuture() : denylist.close());
   }
 
   /**
@@ -165,7 +128,7 @@ public class HttpVerticle extends VerticleBase {
     String requestId = req.getHeader("X-Request-Id");
     if (requestId == null || requestId.length() > 100) {
       // Only for correlating logs: 64 random bits are plenty, and ThreadLocalRandom does not contend like UUID's.
-      requestId = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+      requestId = Long.toHexString(ThreadLocalRandom.current().nextLong());
     }
     rc.put("requestId", requestId);
     rc.response().putHeader("X-Request-Id", requestId);

@@ -41,9 +41,9 @@ import java.util.Map;
  *
  * <p>Why: in vertx-openapi 5.0.7, {@code RequestValidator.validate} runs every validation through an ordered
  * {@code executeBlocking}, a worker-thread round trip that serializes all requests of an event loop. Bodies are
- * capped at 64 KiB, so validating in place is cheap and bounded; measured on the read path it multiplied
- * throughput (see the README's benchmark). Pinned to vertx-openapi 5.0.7 by the BOM; the public
- * {@code validateParameter}/{@code validateBody} of {@link RequestValidatorImpl} are what its own code calls.
+ * capped at BODY_LIMIT_BYTES, so validating in place is cheap and bounded. Pinned to vertx-openapi 5.0.7 by the BOM;
+ * the public {@code validateParameter}/{@code validateBody} of {@link RequestValidatorImpl} are what its own code
+ * calls.
  */
 final class InlineValidation {
 
@@ -52,11 +52,10 @@ final class InlineValidation {
   private final OpenAPIContract contract;
   /**
    * What each parameter is checked with, worked out once per operation when its route is built ({@link #handler}):
-   * its schema validator ({@code validateParameter} builds a new one, copying the whole schema repository, for every
-   * parameter of every request: the largest cost of the read path in the profile), and whether its schema is exactly
+   * its schema validator (the library's {@code validateParameter} builds a new one, copying the whole schema
+   * repository, for every parameter of every request), and whether its schema is exactly
    * {@code {type: string, format: uuid}} (every id in the contract): a valid UUID is then checked by hand, without the
-   * validator (whose format check was the largest single method left on that path). Any other value still goes
-   * through the validator, so errors read the same.
+   * validator's format regex. Any other value still goes through the validator, so errors read the same.
    */
   private record Check(Validator validator, boolean plainUuid) {
   }

@@ -1,6 +1,6 @@
 package com.favoriteproducts.http;
 
-import com.favoriteproducts.Addresses;
+import com.favoriteproducts.bus.Addresses;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package com.favoriteproducts.metrics;
 
-import com.favoriteproducts.cluster.Nodes;
+import com.favoriteproducts.config.MetricsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -10,6 +10,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.noop.NoopCounter;
 import io.micrometer.core.instrument.noop.NoopTimer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 
 import java.time.Duration;
@@ -46,9 +49,21 @@ public final class AppMetrics {
     this.registry = registry;
   }
 
-  /** The registry of the Vert.x this configuration built (see {@link Nodes#build}), or no-op meters. */
+  /** The registry of the Vert.x this configuration built (see {@link #vertxOptions}), or no-op meters. */
   public static AppMetrics from(JsonObject config) {
-    return new AppMetrics(Nodes.metricsEnabled(config) ? BackendRegistries.getNow(Nodes.registryName(config)) : null);
+    MetricsConfig metrics = MetricsConfig.from(config);
+    return new AppMetrics(metrics.enabled() ? BackendRegistries.getNow(metrics.registryName()) : null);
+  }
+
+  /**
+   * Vert.x's own meters, published for Prometheus: HTTP server meters also by route (the contract's path templates, so
+   * few values); not by event-bus address: every job has its own completion address (and replies have one each),
+   * which would grow without bound.
+   */
+  public static MicrometerMetricsOptions vertxOptions(MetricsConfig metrics) {
+    return new MicrometerMetricsOptions().setEnabled(true).setRegistryName(metrics.registryName())
+      .addLabels(Label.HTTP_ROUTE)
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(false));
   }
 
   /** Meters recorded into this registry (tests). */

@@ -1,5 +1,6 @@
 package com.favoriteproducts.product;
 
+import com.favoriteproducts.bus.Availability;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -17,11 +18,6 @@ public final class Product {
 
   private Product() {
   }
-
-  public static final String AVAILABLE = "AVAILABLE";
-  public static final String STALE = "STALE";
-  public static final String NOT_FOUND = "NOT_FOUND";
-  public static final String UNAVAILABLE = "UNAVAILABLE";
 
   private static final Pattern ID = Pattern.compile(
     "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
@@ -77,12 +73,12 @@ public final class Product {
   }
 
   /** A reply entry for a stored product: a copy with the availability set. */
-  static JsonObject withAvailability(JsonObject stored, String availability) {
-    return stored.copy().put("availability", availability);
+  static JsonObject withAvailability(JsonObject stored, Availability availability) {
+    return stored.copy().put("availability", availability.name());
   }
 
   /** A reply entry without product data ({@code NOT_FOUND} or {@code UNAVAILABLE}). */
-  static JsonObject bare(String id, String availability) {
-    return new JsonObject().put("id", id).put("availability", availability);
+  static JsonObject bare(String id, Availability availability) {
+    return new JsonObject().put("id", id).put("availability", availability.name());
   }
 }

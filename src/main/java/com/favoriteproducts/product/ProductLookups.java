@@ -1,6 +1,7 @@
 package com.favoriteproducts.product;
 
 import com.favoriteproducts.config.ProductsConfig;
+import com.favoriteproducts.bus.Availability;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -143,12 +144,12 @@ final class ProductLookups {
       long at = Product.fetchedAtMillis(stored);
       if (Product.isNotFoundMarker(stored)) {
         metrics.notFoundHit.increment();
-        f.answer.complete(remember(id, Product.bare(id, Product.NOT_FOUND), at + notFoundTtlMs));
+        f.answer.complete(remember(id, Product.bare(id, Availability.NOT_FOUND), at + notFoundTtlMs));
         return;
       }
       if (now - at < cacheTtlMs) {
         metrics.redisHit.increment();
-        f.answer.complete(remember(id, Product.withAvailability(stored, Product.AVAILABLE), at + cacheTtlMs));
+        f.answer.complete(remember(id, Product.withAvailability(stored, Availability.AVAILABLE), at + cacheTtlMs));
         return;
       }
       f.stale = stored;
@@ -167,12 +168,12 @@ final class ProductLookups {
     client.fetch(id).otherwise(ProductClient.Answer::failed).onSuccess(a -> {
       if (a.product() != null) {
         cache.put(id, a.product(), cfg.staleTtlSeconds());
-        f.answer.complete(remember(id, Product.withAvailability(a.product(), Product.AVAILABLE),
+        f.answer.complete(remember(id, Product.withAvailability(a.product(), Availability.AVAILABLE),
           System.currentTimeMillis() + cacheTtlMs));
       } else if (a.notFound()) {
         Instant now = Product.now();
         cache.put(id, Product.notFoundMarker(id, now), cfg.notFoundTtlSeconds());
-        f.answer.complete(remember(id, Product.bare(id, Product.NOT_FOUND), now.toEpochMilli() + notFoundTtlMs));
+        f.answer.complete(remember(id, Product.bare(id, Availability.NOT_FOUND), now.toEpochMilli() + notFoundTtlMs));
       } else {
         if (!ProductClient.isOpenCircuit(a.failure())) {
           LOG.debug("product API lookup of {} failed: {}", id, a.failure().toString());
@@ -184,7 +185,7 @@ final class ProductLookups {
 
   /** The answer when the API could not be asked or failed: the last-known copy, or nothing. */
   private static JsonObject failedOver(String id, Flight f) {
-    return f.stale != null ? Product.withAvailability(f.stale, Product.STALE) : Product.bare(id, Product.UNAVAILABLE);
+    return f.stale != null ? Product.withAvailability(f.stale, Availability.STALE) : Product.bare(id, Availability.UNAVAILABLE);
   }
 
   private JsonObject remember(String id, JsonObject answer, long validUntilMillis) {

@@ -1,18 +1,20 @@
 package com.favoriteproducts.product;
 
-import com.favoriteproducts.Addresses;
-import com.favoriteproducts.BusHandlers;
-import com.favoriteproducts.DomainException;
-import com.favoriteproducts.Failures;
+import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.Availability;
+import com.favoriteproducts.bus.BusFailure;
+import com.favoriteproducts.bus.BusHandlers;
+import com.favoriteproducts.bus.FieldError;
+import com.favoriteproducts.bus.Fields;
+import com.favoriteproducts.bus.Paging;
 import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.config.RedisConfig;
+import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.metrics.AppMetrics;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -21,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Product lookups behind the {@code products.*} event-bus addresses: the only part of the service that talks to the
@@ -30,12 +31,11 @@ import java.util.function.Function;
 public class ProductVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProductVerticle.class);
-  public static final int MAX_IDS = 1000;
 
   private ProductClient client;
   private ProductCache cache;
   private ProductLookups lookups;
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private BusHandlers handlers;
 
   @Override
   public Future<?> start() {
@@ -50,19 +50,19 @@ public class ProductVerticle extends VerticleBase {
     cache = new ProductCache(vertx, RedisConfig.from(config()), cfg.cacheTimeoutMs());
     lookups = new ProductLookups(vertx, cfg, client, cache,
       new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), System::currentTimeMillis), metrics);
-    EventBus bus = vertx.eventBus();
-    register(bus, Addresses.PRODUCTS_GET, this::get);
-    register(bus, Addresses.PRODUCTS_GET_MANY, this::getMany);
-    register(bus, Addresses.PRODUCTS_HEALTH, m -> health());
+    handlers = new BusHandlers(vertx, LOG, err -> new BusFailure(BusFailure.UNAVAILABLE, "product lookups are unavailable"))
+      .on(Addresses.PRODUCTS_GET, this::get)
+      .on(Addresses.PRODUCTS_GET_MANY, this::getMany)
+      .on(Addresses.PRODUCTS_HEALTH, m -> health());
     cache.ping(); // connect now rather than on the first lookup; Redis being down does not stop the start
     LOG.debug("product verticle up: API {}, breaker max failures {}, reset {} ms", cfg.baseUrl(),
       cfg.breakerMaxFailures(), cfg.breakerResetMs());
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    return handlers.ready();
   }
 
   @Override
   public Future<?> stop() {
-    return BusHandlers.drain(vertx, consumers, config()).eventually(() -> {
+    return handlers.drain(ShutdownConfig.from(config()).drainMs()).eventually(() -> {
       if (client != null) {
         client.close();
       }
@@ -70,57 +70,46 @@ public class ProductVerticle extends VerticleBase {
     });
   }
 
-  private void register(EventBus bus, String address, Function<Message<JsonObject>, Future<JsonObject>> handler) {
-    BusHandlers.register(bus, consumers, address, LOG, handler,
-      err -> new DomainException(Failures.UNAVAILABLE, "product lookups are unavailable"));
-  }
-
   private Future<JsonObject> get(Message<JsonObject> msg) {
-    String id = Product.normalizeId(body(msg).getValue("id"));
+    String id = Product.normalizeId(Fields.body(msg).getValue("id"));
     if (id == null) {
-      Failures.invalid(msg, "invalid product id", "id", "must be a UUID");
-      return Future.succeededFuture();
+      throw BusFailure.invalid("invalid product id", "id", "must be a UUID");
     }
-    return lookups.lookup(List.of(id), false).map(answers -> {
+    return lookups.lookup(List.of(id), false).compose(answers -> {
       JsonObject a = answers.get(id);
-      // 404 and 503 are expected answers, not errors: fail here rather than log each one through BusHandlers.
-      switch (a.getString("availability")) {
-        case Product.NOT_FOUND -> msg.fail(Failures.NOT_FOUND, "product " + id + " not found");
-        case Product.UNAVAILABLE -> msg.fail(Failures.UNAVAILABLE, "product " + id + " is unavailable: the product API is"
-          + " failing and nothing is known about it; try again later");
-        default -> {
-          return a;
-        }
-      }
-      return null;
+      return switch (Availability.of(a)) {
+        case NOT_FOUND -> BusFailure.fail(BusFailure.NOT_FOUND, "product " + id + " not found");
+        case UNAVAILABLE -> BusFailure.fail(BusFailure.UNAVAILABLE, "product " + id + " is unavailable: the product API"
+          + " is failing and nothing is known about it; try again later");
+        default -> Future.succeededFuture(a);
+      };
     });
   }
 
   private Future<JsonObject> getMany(Message<JsonObject> msg) {
-    JsonObject body = body(msg);
+    JsonObject body = Fields.body(msg);
     Object rawIds = body.getValue("ids");
     Object cacheOnly = body.getValue("cacheOnly");
-    JsonArray errors = new JsonArray();
+    List<FieldError> errors = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     if (!(rawIds instanceof JsonArray array)) {
-      errors.add(error("/ids", "is required: an array of product ids"));
-    } else if (array.size() > MAX_IDS) {
-      errors.add(error("/ids", "must have at most " + MAX_IDS + " ids"));
+      errors.add(new FieldError("/ids", "is required: an array of product ids"));
+    } else if (array.size() > Paging.MAX_PRODUCT_IDS) {
+      errors.add(new FieldError("/ids", "must have at most " + Paging.MAX_PRODUCT_IDS + " ids"));
     } else {
       for (int i = 0; i < array.size(); i++) {
         String id = Product.normalizeId(array.getValue(i));
         if (id == null) {
-          errors.add(error("/ids/" + i, "must be a UUID"));
+          errors.add(new FieldError("/ids/" + i, "must be a UUID"));
         }
         ids.add(id);
       }
     }
     if (cacheOnly != null && !(cacheOnly instanceof Boolean)) {
-      errors.add(error("/cacheOnly", "must be a boolean"));
+      errors.add(new FieldError("/cacheOnly", "must be a boolean"));
     }
     if (!errors.isEmpty()) {
-      Failures.invalid(msg, "invalid product lookup", errors);
-      return Future.succeededFuture();
+      throw new BusFailure(BusFailure.BAD_REQUEST, "invalid product lookup", errors);
     }
     if (ids.isEmpty()) {
       return Future.succeededFuture(new JsonObject().put("products", new JsonArray()));
@@ -141,13 +130,5 @@ public class ProductVerticle extends VerticleBase {
       return new JsonObject().put("status", healthy ? "UP" : "DEGRADED").put("breaker", breaker.name())
         .put("cache", up ? "UP" : "DOWN");
     });
-  }
-
-  private static JsonObject error(String field, String message) {
-    return new JsonObject().put("field", field).put("message", message);
-  }
-
-  private static JsonObject body(Message<JsonObject> msg) {
-    return msg.body() == null ? new JsonObject() : msg.body();
   }
 }

@@ -1,5 +1,6 @@
 package com.favoriteproducts.auth;
 
+import com.favoriteproducts.config.JwtConfig;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +38,7 @@ class AsymmetricKeysTest {
     Path pub = Files.writeString(dir.resolve("public.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
     JsonObject config = TestApp.defaultConfig().put("VERTICLES", "http,customers").put("JWT_ALGORITHM", algorithm)
       .put("JWT_SECRET", "").put("JWT_PRIVATE_KEY_FILE", priv.toString()).put("JWT_PUBLIC_KEY_FILE", pub.toString());
-    JwtSettings.prepare(config); // what Main does before deploying: reads the PEM files
+    JwtConfig.prepare(config); // what Main does before deploying: reads the PEM files
     try (TestApp app = TestApp.start(config)) {
       String token = app.adminToken();
       JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8));
@@ -52,8 +53,8 @@ class AsymmetricKeysTest {
       Path pub2 = Files.writeString(dir2.resolve("public.pem"), pem("PUBLIC KEY", other.getPublic().getEncoded()));
       JsonObject otherConfig = new JsonObject().put("JWT_ALGORITHM", algorithm).put("JWT_PRIVATE_KEY_FILE", priv2.toString())
         .put("JWT_PUBLIC_KEY_FILE", pub2.toString()).put("API_TOKEN", "x");
-      JwtSettings.prepare(otherConfig);
-      JwtSettings otherSettings = JwtSettings.from(otherConfig);
+      JwtConfig.prepare(otherConfig);
+      JwtConfig otherSettings = JwtConfig.from(otherConfig);
       String foreign = new TokenIssuer(otherSettings.jwtAuth(app.vertx), otherSettings).issue(null).getString("access_token");
       HttpResponse<Buffer> r = await(app.http.get("/v1/customers/" + id).bearerTokenAuthentication(foreign).send());
       assertThat(r.statusCode()).isEqualTo(401);

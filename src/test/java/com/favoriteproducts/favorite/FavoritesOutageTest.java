@@ -1,5 +1,6 @@
 package com.favoriteproducts.favorite;
 
+import com.favoriteproducts.favorite.jobs.RabbitTopology;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.Rabbit;
 import com.favoriteproducts.support.TestApp;

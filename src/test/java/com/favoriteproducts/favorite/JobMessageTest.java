@@ -1,5 +1,6 @@
 package com.favoriteproducts.favorite;
 
+import com.favoriteproducts.bus.JobStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobMessageTest {
 
   private static Job job(int attempts) {
-    return new Job(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), Job.PENDING, null, attempts, null, null, null);
+    return new Job(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), JobStatus.PENDING, null, attempts, null, null, null);
   }
 
   @Test

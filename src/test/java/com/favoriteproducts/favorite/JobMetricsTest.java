@@ -1,5 +1,6 @@
 package com.favoriteproducts.favorite;
 
+import com.favoriteproducts.bus.JobStatus;
 import com.favoriteproducts.metrics.AppMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -10,12 +11,17 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static com.favoriteproducts.bus.JobReason.FAVORITES_LIMIT_REACHED;
+import static com.favoriteproducts.bus.JobReason.PRODUCT_NOT_FOUND;
+import static com.favoriteproducts.bus.JobReason.RETRIES_EXHAUSTED;
+import static com.favoriteproducts.bus.JobStatus.DONE;
+import static com.favoriteproducts.bus.JobStatus.FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("job meters")
 class JobMetricsTest {
 
-  private static Job job(String status, String reason, OffsetDateTime created, OffsetDateTime updated) {
+  private static Job job(JobStatus status, String reason, OffsetDateTime created, OffsetDateTime updated) {
     return new Job(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), status, reason, 1, created, updated, null);
   }
 
@@ -23,12 +29,12 @@ class JobMetricsTest {
   @DisplayName("the outcome of an ended job: done, failed_<reason>, dead_lettered, failed_other")
   void outcomes() {
     OffsetDateTime t = OffsetDateTime.now();
-    assertThat(JobMetrics.outcome(job(Job.DONE, null, t, t))).isEqualTo("done");
-    assertThat(JobMetrics.outcome(job(Job.FAILED, Job.PRODUCT_NOT_FOUND, t, t))).isEqualTo("failed_product_not_found");
-    assertThat(JobMetrics.outcome(job(Job.FAILED, Job.INVALID_PRODUCT, t, t))).isEqualTo("failed_invalid_product");
-    assertThat(JobMetrics.outcome(job(Job.FAILED, Job.LIMIT_REACHED, t, t))).isEqualTo("failed_favorites_limit_reached");
-    assertThat(JobMetrics.outcome(job(Job.FAILED, Job.RETRIES_EXHAUSTED, t, t))).isEqualTo("dead_lettered");
-    assertThat(JobMetrics.outcome(job(Job.FAILED, "something_new", t, t))).isEqualTo("failed_other");
+    assertThat(JobMetrics.outcome(job(DONE, null, t, t))).isEqualTo("done");
+    assertThat(JobMetrics.outcome(job(FAILED, PRODUCT_NOT_FOUND.wire(), t, t))).isEqualTo("failed_product_not_found");
+    assertThat(JobMetrics.outcome(job(FAILED, "invalid_product", t, t))).isEqualTo("failed_other");
+    assertThat(JobMetrics.outcome(job(FAILED, FAVORITES_LIMIT_REACHED.wire(), t, t))).isEqualTo("failed_favorites_limit_reached");
+    assertThat(JobMetrics.outcome(job(FAILED, RETRIES_EXHAUSTED.wire(), t, t))).isEqualTo("dead_lettered");
+    assertThat(JobMetrics.outcome(job(FAILED, "something_new", t, t))).isEqualTo("failed_other");
   }
 
   @Test
@@ -37,9 +43,9 @@ class JobMetricsTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     JobMetrics metrics = new JobMetrics(AppMetrics.of(registry));
     OffsetDateTime created = OffsetDateTime.parse("2025-01-01T10:00:00Z");
-    metrics.completed(job(Job.DONE, null, created, created.plusNanos(1_500_000_000L)));
-    metrics.completed(job(Job.FAILED, Job.RETRIES_EXHAUSTED, created, created.plusMinutes(20)));
-    metrics.completed(job(Job.DONE, null, created, created.minusSeconds(1))); // clocks never run back; if they did: 0
+    metrics.completed(job(DONE, null, created, created.plusNanos(1_500_000_000L)));
+    metrics.completed(job(FAILED, RETRIES_EXHAUSTED.wire(), created, created.plusMinutes(20)));
+    metrics.completed(job(DONE, null, created, created.minusSeconds(1))); // clocks never run back; if they did: 0
     assertThat(registry.get(JobMetrics.COMPLETED).tag("outcome", "done").counter().count()).isEqualTo(2.0);
     assertThat(registry.get(JobMetrics.COMPLETED).tag("outcome", "dead_lettered").counter().count()).isEqualTo(1.0);
     Timer done = registry.get(JobMetrics.LATENCY).tag("outcome", "done").timer();

@@ -62,10 +62,10 @@ class ContractTest {
     for (Operation op : contract.operations()) {
       handlers.put(op.getOperationId(), rc -> { });
     }
-    assertThat(ApiRoutes.mismatches(contract, handlers)).isEmpty();
+    assertThat(ApiRoutes.mismatches(contract, handlers.keySet())).isEmpty();
     handlers.remove("getCustomer");
     handlers.put("madeUp", rc -> { });
-    assertThat(ApiRoutes.mismatches(contract, handlers))
+    assertThat(ApiRoutes.mismatches(contract, handlers.keySet()))
       .containsExactly("handler for unknown operation madeUp", "no handler for operation getCustomer");
   }
 }

@@ -1,5 +1,6 @@
 package com.favoriteproducts.metrics;
 
+import com.favoriteproducts.config.MetricsConfig;
 import com.favoriteproducts.cluster.Nodes;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.TestApp;
@@ -135,8 +136,8 @@ class MetricsTest {
     assertThat(s4.value("products_breaker_state", "breaker", "product-api")).isEqualTo(0.0);
     assertThat(s4.text).contains("products_breaker_state{breaker=\"product-api\"} 0.0");
     assertThat(s4.find("favorites_jobs_completed_total")).extracting(s -> s.labels().get("outcome"))
-      .containsExactlyInAnyOrder("done", "failed_product_not_found", "failed_invalid_product",
-        "failed_favorites_limit_reached", "dead_lettered", "failed_other");
+      .containsExactlyInAnyOrder("done", "failed_product_not_found", "failed_favorites_limit_reached",
+        "dead_lettered", "failed_other");
 
     // an add of a product the API does not know: 404, and the job failed as product_not_found
     String missing = UUID.randomUUID().toString();
@@ -213,7 +214,7 @@ class MetricsTest {
     JsonObject config = TestApp.defaultConfig().put("METRICS_ENABLED", false);
     config.put("RABBITMQ_QUEUE_PREFIX", config.getString("RABBITMQ_QUEUE_PREFIX") + "-nometrics");
     try (TestApp off = TestApp.start(config)) {
-      assertThat(BackendRegistries.getNow(Nodes.registryName(off.config))).isNull();
+      assertThat(BackendRegistries.getNow(MetricsConfig.from(off.config).registryName())).isNull();
       assertThat(AppMetrics.from(off.config).enabled()).isFalse();
       HttpResponse<Buffer> metrics = await(off.http.get("/metrics").send());
       assertThat(metrics.statusCode()).isEqualTo(404);

@@ -1,6 +1,6 @@
 package com.favoriteproducts.product;
 
-import com.favoriteproducts.Addresses;
+import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.support.ProductBus;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.Future;

@@ -1,6 +1,7 @@
 package com.favoriteproducts.product;
 
-import com.favoriteproducts.Addresses;
+import com.favoriteproducts.bus.BusFailure;
+import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.support.ProductBus;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.Future;
@@ -168,7 +169,8 @@ class ProductLookupsTest {
 
     ReplyException bad = getFails("not-a-uuid");
     assertThat(bad.failureCode()).isEqualTo(400);
-    assertThat(new JsonObject(bad.getMessage()).getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("id");
+    assertThat(bad).isInstanceOf(BusFailure.class);
+    assertThat(((BusFailure) bad).errors().get(0).field()).isEqualTo("id");
   }
 
   @Test
@@ -338,8 +340,8 @@ class ProductLookupsTest {
       assertThat(f.failed()).as(c.body().encode()).isTrue();
       ReplyException e = (ReplyException) f.cause();
       assertThat(e.failureCode()).isEqualTo(400);
-      assertThat(new JsonObject(e.getMessage()).getJsonArray("errors").getJsonObject(0).getString("field"))
-        .isEqualTo(c.field());
+      assertThat(e).isInstanceOf(BusFailure.class);
+      assertThat(((BusFailure) e).errors().get(0).field()).isEqualTo(c.field());
     }
     assertThat(app.fakeProducts.stats().getLong("productCalls")).isZero();
   }

@@ -1,6 +1,6 @@
 package com.favoriteproducts.product;
 
-import com.favoriteproducts.Addresses;
+import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.support.TestApp;
 import com.favoriteproducts.support.TestServices;
 import io.vertx.core.Future;

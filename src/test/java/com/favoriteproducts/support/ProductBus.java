@@ -1,6 +1,6 @@
 package com.favoriteproducts.support;
 
-import com.favoriteproducts.Addresses;
+import com.favoriteproducts.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

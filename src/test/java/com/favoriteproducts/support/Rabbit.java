@@ -2,7 +2,7 @@ package com.favoriteproducts.support;
 
 import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.RabbitConfig;
-import com.favoriteproducts.favorite.RabbitTopology;
+import com.favoriteproducts.favorite.jobs.RabbitTopology;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;

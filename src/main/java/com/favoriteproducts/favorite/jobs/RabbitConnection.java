@@ -1,4 +1,4 @@
-package com.favoriteproducts.favorite;
+package com.favoriteproducts.favorite.jobs;
 
 import com.favoriteproducts.config.RabbitConfig;
 import com.rabbitmq.client.AMQP;

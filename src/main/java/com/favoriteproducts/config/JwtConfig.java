@@ -1,4 +1,4 @@
-package com.favoriteproducts.auth;
+package com.favoriteproducts.config;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -18,15 +18,16 @@ import java.util.Locale;
 import static com.favoriteproducts.config.AppConfig.integer;
 import static com.favoriteproducts.config.AppConfig.str;
 
+
 /**
  * JWT and API-token settings. HS256 with {@code JWT_SECRET} by default; RS256/ES256 with PEM keys from
  * {@code JWT_PRIVATE_KEY_FILE} (to sign) and {@code JWT_PUBLIC_KEY_FILE} (to verify).
  */
-public record JwtSettings(String algorithm, String secret, String privateKeyPem, String publicKeyPem, String issuer,
+public record JwtConfig(String algorithm, String secret, String privateKeyPem, String publicKeyPem, String issuer,
                           int ttlSeconds, String apiToken) {
 
-  public static JwtSettings from(JsonObject c) {
-    return new JwtSettings(str(c, "JWT_ALGORITHM", "HS256").toUpperCase(Locale.ROOT), str(c, "JWT_SECRET", ""),
+  public static JwtConfig from(JsonObject c) {
+    return new JwtConfig(str(c, "JWT_ALGORITHM", "HS256").toUpperCase(Locale.ROOT), str(c, "JWT_SECRET", ""),
       str(c, "JWT_PRIVATE_KEY_PEM", ""), str(c, "JWT_PUBLIC_KEY_PEM", ""), str(c, "JWT_ISSUER", "favorite-products"),
       integer(c, "JWT_TTL_SECONDS", 3600), str(c, "API_TOKEN", ""));
   }

@@ -1,4 +1,4 @@
-package com.favoriteproducts.favorite;
+package com.favoriteproducts.favorite.jobs;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package com.favoriteproducts;
+package com.favoriteproducts.bus;
 
 /**
  * Every event-bus address of the service, in one place. Requests and replies are JSON objects; see
@@ -30,7 +30,7 @@ public final class Addresses {
   public static final String FAVORITES_LIST = "favorites.list";
   public static final String JOBS_GET = "jobs.get";
 
-  // Add jobs (FavoritesJobVerticle: owns the RabbitMQ connection)
+  // Add jobs (JobsVerticle: owns the RabbitMQ connection)
   /** Internal: the favorites verticle asks a jobs verticle to publish a job it has just stored (fire and forget). */
   public static final String JOBS_PUBLISH = "jobs.publish";
   public static final String JOBS_DEAD_LIST = "jobs.dead.list";

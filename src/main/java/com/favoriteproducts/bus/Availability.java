@@ -1,0 +1,36 @@
+package com.favoriteproducts.bus;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What the product service knows of a product, as {@code products.get} and {@code products.getMany} report it in
+ * {@code availability} (and favorites listings pass on): the wire value is the constant's name.
+ */
+public enum Availability {
+  /** Fresh from the product API or its cache. */
+  AVAILABLE,
+  /** A last-known copy, served because the product API is failing. */
+  STALE,
+  /** The product API says the product does not exist. */
+  NOT_FOUND,
+  /** The product API is failing and nothing is known about the product. */
+  UNAVAILABLE;
+
+  /** The availability of a reply entry; {@link #UNAVAILABLE} for none or an unknown value. */
+  public static Availability of(JsonObject product) {
+    String value = product == null ? null : product.getString("availability");
+    if (value != null) {
+      for (Availability a : values()) {
+        if (a.name().equals(value)) {
+          return a;
+        }
+      }
+    }
+    return UNAVAILABLE;
+  }
+
+  /** AVAILABLE or STALE: the entry carries product data. */
+  public boolean known() {
+    return this == AVAILABLE || this == STALE;
+  }
+}

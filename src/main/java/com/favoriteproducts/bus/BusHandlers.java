@@ -1,0 +1,86 @@
+package com.favoriteproducts.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The request-reply consumers of one verticle instance, registered, awaited and drained in one place.
+ *
+ * <p>A handler returns a {@code Future<JsonObject>}: success replies with the object; a {@link BusFailure} (failed
+ * future or thrown) is the reply as it is; a request body of the wrong shape (ClassCastException,
+ * IllegalArgumentException thrown by the handler) is a 400; anything else is an unexpected error, logged here and
+ * answered with {@code unexpected}'s failure, so callers never wait for a timeout.
+ */
+public final class BusHandlers {
+
+  private final Vertx vertx;
+  private final Logger log;
+  private final Function<Throwable, BusFailure> unexpected;
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+
+  /** {@code unexpected}: the failure an unexpected error becomes (e.g. 503 "storage unavailable", 409 for 23505). */
+  public BusHandlers(Vertx vertx, Logger log, Function<Throwable, BusFailure> unexpected) {
+    this.vertx = vertx;
+    this.log = log;
+    this.unexpected = unexpected;
+  }
+
+  public BusHandlers on(String address, Function<Message<JsonObject>, Future<JsonObject>> handler) {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> handle(address, msg, handler)));
+    return this;
+  }
+
+  /** Completes once every consumer is registered (across the cluster when clustered). */
+  public Future<Void> ready() {
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  /**
+   * First step of a graceful stop: unregisters the consumers (so the cluster stops routing requests here), then waits
+   * {@code drainMs} (SHUTDOWN_DRAIN_MS) for requests already on their way or in progress to be answered, before the
+   * caller closes its pools and clients.
+   */
+  public Future<Void> drain(long drainMs) {
+    Future<Void> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+    return drainMs <= 0 ? unregistered : unregistered.compose(v -> vertx.timer(drainMs)).mapEmpty();
+  }
+
+  private void handle(String address, Message<JsonObject> msg, Function<Message<JsonObject>, Future<JsonObject>> handler) {
+    Future<JsonObject> result;
+    try {
+      result = handler.apply(msg);
+    } catch (BusFailure e) {
+      msg.reply(e);
+      return;
+    } catch (ClassCastException | IllegalArgumentException e) {
+      msg.reply(BusFailure.invalid("malformed request on " + address, "body", String.valueOf(e.getMessage())));
+      return;
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+        return;
+      }
+      Throwable err = ar.cause();
+      if (err instanceof BusFailure failure) {
+        msg.reply(failure);
+        return;
+      }
+      BusFailure failure = unexpected.apply(err);
+      if (failure.code() >= 500) {
+        log.error("{} failed", address, err);
+      }
+      msg.reply(failure);
+    });
+  }
+}

@@ -1,0 +1,131 @@
+package com.favoriteproducts.favorite;
+
+import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.BusFailure;
+import com.favoriteproducts.db.DbErrors;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The accept of an add: unknown customer (404), already stored, the job pending for this product, the cap (stored
+ * plus pending, 409), else a new pending job, committed before the caller answers 202, then handed to a jobs verticle.
+ *
+ * <p>Adds are accepted in batches: the first goes at once; those arriving while {@link #ACCEPTS_IN_FLIGHT} statements
+ * are running wait and go together in the next one (at most {@link #ACCEPT_BATCH}). Under load that is one statement
+ * and one commit for many adds (the commit, not the checks, is what an add costs PostgreSQL), and alone an add waits
+ * for nothing. Event-loop confined (one per verticle instance).
+ */
+final class Accepts {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Accepts.class);
+  /** Accept statements running at once per instance, and adds per statement. */
+  static final int ACCEPTS_IN_FLIGHT = 2;
+  static final int ACCEPT_BATCH = 128;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final FavoriteRepository favorites;
+  private final int maxPerCustomer;
+  private final Counter accepted;
+  private final Batcher<AddRequest> batcher = Batcher.whileBusy(ACCEPTS_IN_FLIGHT, ACCEPT_BATCH, this::acceptBatch);
+
+  /** What an accepted add came to: already stored, or a pending job (new or the one already pending). */
+  record Accepted(Job job, boolean created, boolean stored) {
+  }
+
+  /** An add waiting for its accept statement. */
+  private record AddRequest(UUID customerId, UUID productId, Promise<Accepted> answer) {
+  }
+
+  Accepts(Vertx vertx, Pool pool, FavoriteRepository favorites, int maxPerCustomer, Counter accepted) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.favorites = favorites;
+    this.maxPerCustomer = maxPerCustomer;
+    this.accepted = accepted;
+  }
+
+  Future<Accepted> accept(UUID customerId, UUID productId) {
+    Promise<Accepted> answer = Promise.promise();
+    batcher.add(new AddRequest(customerId, productId, answer));
+    return answer.future();
+  }
+
+  private Future<Void> acceptBatch(List<AddRequest> batch) {
+    List<UUID> jobIds = new ArrayList<>(batch.size());
+    batch.forEach(r -> jobIds.add(UUID.randomUUID()));
+    return JobRepository.acceptAll(pool, jobIds, batch.stream().map(AddRequest::customerId).toList(),
+        batch.stream().map(AddRequest::productId).toList(), maxPerCustomer)
+      .transform(ar -> {
+        if (ar.succeeded()) {
+          List<Job> created = new ArrayList<>();
+          for (int i = 0; i < batch.size(); i++) {
+            AddRequest r = batch.get(i);
+            JobRepository.Accept a = ar.result().get(i);
+            if (a.created() != null) {
+              created.add(a.created());
+            }
+            resolve(r, a).onComplete(r.answer());
+          }
+          publish(created);
+        } else if (DbErrors.is(ar.cause(), DbErrors.FOREIGN_KEY_VIOLATION) && batch.size() > 1) {
+          // a customer was deleted between the checks and the insert: the others go again, one by one
+          return Future.all(batch.stream().map(r -> acceptBatch(List.of(r))).toList()).mapEmpty();
+        } else if (DbErrors.is(ar.cause(), DbErrors.FOREIGN_KEY_VIOLATION)) {
+          batch.get(0).answer().handle(FavoriteReads.customerNotFound(batch.get(0).customerId()));
+        } else {
+          batch.forEach(r -> r.answer().fail(ar.cause()));
+        }
+        return Future.succeededFuture();
+      });
+  }
+
+  /** Best effort: if no jobs verticle takes them now, the sweeper publishes the jobs (they are durable already). */
+  private void publish(List<Job> created) {
+    if (created.isEmpty()) {
+      return;
+    }
+    accepted.increment(created.size());
+    vertx.eventBus().send(Addresses.JOBS_PUBLISH, Job.messageOf(created));
+  }
+
+  private Future<Accepted> resolve(AddRequest r, JobRepository.Accept a) {
+    if (!a.customerExists()) {
+      return FavoriteReads.customerNotFound(r.customerId());
+    }
+    if (a.created() != null) {
+      return Future.succeededFuture(new Accepted(a.created(), true, false));
+    }
+    if (a.pending() != null) {
+      return Future.succeededFuture(new Accepted(a.pending(), false, false));
+    }
+    if (a.stored()) {
+      return Future.succeededFuture(new Accepted(null, false, true));
+    }
+    if (a.used() >= maxPerCustomer) {
+      return BusFailure.fail(BusFailure.CONFLICT, "customer " + r.customerId() + " already has the maximum of "
+        + maxPerCustomer + " favorites (stored and pending)");
+    }
+    // Another add of this product inserted its job first (after this statement's snapshot): that job answers.
+    return pool.withConnection(c -> JobRepository.findPending(c, r.customerId(), r.productId())).compose(j -> j != null
+        ? Future.succeededFuture(new Accepted(j, false, false))
+        : favorites.find(r.customerId(), r.productId()).map(f -> f != null ? new Accepted(null, false, true) : null))
+      .compose(x -> {
+        if (x != null) {
+          return Future.succeededFuture(x);
+        }
+        LOG.warn("add of product {} for customer {} raced with another change; answered 503", r.productId(),
+          r.customerId());
+        return BusFailure.fail(BusFailure.UNAVAILABLE, "the add raced with another change; try again");
+      });
+  }
+}

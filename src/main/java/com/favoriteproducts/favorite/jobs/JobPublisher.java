@@ -1,0 +1,142 @@
+package com.favoriteproducts.favorite.jobs;
+
+import com.favoriteproducts.config.JobsConfig;
+import com.favoriteproducts.favorite.Batcher;
+import com.favoriteproducts.favorite.Job;
+import com.favoriteproducts.favorite.JobMetrics;
+import com.favoriteproducts.favorite.JobRepository;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Everything the worker sends to RabbitMQ on its own initiative: jobs to the work exchange with publisher confirms
+ * (those the favorites verticle asks for, the sweeper's, replayed ones), the "RabbitMQ has it" marks, and favorites
+ * events to the fanout exchange.
+ */
+final class JobPublisher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobPublisher.class);
+  private static final int SWEEP_BATCH = 500;
+  /** Jobs published together in one work message. */
+  static final int JOBS_PER_MESSAGE = 100;
+
+  private final Vertx vertx;
+  private final JobsConfig cfg;
+  private final JobRepository jobs;
+  private final RabbitConnection rabbit;
+  private final RabbitTopology topology;
+  private final JobMetrics metrics;
+  /** Jobs to publish, those asked for in one event-loop turn in one go (see {@link #publishRequested}). */
+  private final Batcher<Job> publications;
+  /** "RabbitMQ has it" marks: one UPDATE for the confirms of {@link #markDelayMs}, of the jobs still pending then. */
+  private final Batcher<UUID> confirmed;
+  private boolean sweeping;
+
+  JobPublisher(Vertx vertx, Context context, JobsConfig cfg, JobRepository jobs, RabbitConnection rabbit,
+               RabbitTopology topology, JobMetrics metrics) {
+    this.vertx = vertx;
+    this.cfg = cfg;
+    this.jobs = jobs;
+    this.rabbit = rabbit;
+    this.topology = topology;
+    this.metrics = metrics;
+    this.publications = Batcher.perTurn(context, this::publish);
+    // Marks wait a moment: by then most jobs are stored, and a job no longer pending needs no mark (the sweeper only
+    // looks at pending ones), so under a normal flow a confirm costs no write at all.
+    this.confirmed = Batcher.after(vertx, markDelayMs(cfg), ids -> jobs.markPublished(ids).onFailure(err -> LOG.warn(
+      "could not mark {} jobs published ({}); the sweeper will publish them again", ids.size(), err.getMessage())));
+  }
+
+  /** How long confirms wait before being recorded: well inside JOBS_UNPUBLISHED_AFTER_MS, at most a second. */
+  static long markDelayMs(JobsConfig cfg) {
+    return Math.max(1, Math.min(1000, cfg.unpublishedAfterMs() / 4));
+  }
+
+  /**
+   * jobs.publish: jobs the favorites verticle has just stored. The jobs asked for in one event-loop turn go out as one
+   * message (at most {@link #JOBS_PER_MESSAGE}): under load that divides the broker's work per add. When RabbitMQ is
+   * down the sweeper publishes them later.
+   */
+  JsonObject publishRequested(JsonObject body) {
+    List<Job> list = body == null ? null : Job.parseAll(body);
+    if (list == null || !rabbit.connected()) {
+      return new JsonObject().put("published", false);
+    }
+    publications.addAll(list);
+    return new JsonObject().put("queued", true);
+  }
+
+  /** Publishes jobs, {@link #JOBS_PER_MESSAGE} per message, marking them published once confirmed; counts them. */
+  Future<Integer> publish(List<Job> list) {
+    List<Future<Integer>> sent = new ArrayList<>();
+    for (int from = 0; from < list.size(); from += JOBS_PER_MESSAGE) {
+      List<Job> chunk = list.subList(from, Math.min(list.size(), from + JOBS_PER_MESSAGE));
+      JsonObject message = Job.messageOf(chunk);
+      String messageId = chunk.size() == 1 ? chunk.get(0).id().toString() : UUID.randomUUID().toString();
+      List<UUID> ids = chunk.stream().map(Job::id).toList();
+      sent.add(rabbit.publish(topology.workExchange(), RabbitTopology.ROUTING_KEY,
+          RabbitConnection.persistentJson(messageId, null), message.toBuffer())
+        .map(v -> {
+          confirmed.addAll(ids);
+          return ids.size();
+        })
+        .otherwise(err -> {
+          LOG.debug("{} jobs not published now ({}); the sweeper will", ids.size(), err.getMessage());
+          return 0;
+        }));
+    }
+    return Future.all(sent).map(cf -> sent.stream().mapToInt(Future::result).sum());
+  }
+
+  /** Republishes jobs left unconfirmed or long overdue; runs periodically and right after (re)connecting. */
+  void sweep() {
+    if (sweeping || !rabbit.connected()) {
+      return;
+    }
+    sweeping = true;
+    jobs.claimForRepublish(cfg.unpublishedAfterMs(), cfg.staleAfterMs(), SWEEP_BATCH)
+      .compose(list -> {
+        if (!list.isEmpty()) {
+          LOG.info("sweeper: publishing {} pending jobs again", list.size());
+        }
+        return publish(list).map(n -> {
+          metrics.republished(n);
+          return list.size();
+        });
+      })
+      .onComplete(ar -> {
+        sweeping = false;
+        if (ar.failed()) {
+          LOG.warn("sweeper failed: {}", ar.cause().getMessage());
+        } else if (ar.result() == SWEEP_BATCH) {
+          vertx.runOnContext(v -> sweep());
+        }
+      });
+  }
+
+  /**
+   * Best effort: events for other services on the fanout exchange (lost while RabbitMQ is down), so not waiting for
+   * the broker's confirm: one stored favorite is one event, and waiting cost a promise and a timer for each.
+   */
+  Future<Void> relay(JsonObject event) {
+    if (!rabbit.connected()) {
+      return Future.succeededFuture();
+    }
+    return rabbit.publishUnconfirmed(topology.eventsExchange(), "",
+        RabbitConnection.transientJson(UUID.randomUUID().toString(), Map.of("type", event.getString("type", ""))),
+        event.toBuffer())
+      .recover(err -> {
+        LOG.debug("event not relayed: {}", err.getMessage());
+        return Future.succeededFuture();
+      });
+  }
+}

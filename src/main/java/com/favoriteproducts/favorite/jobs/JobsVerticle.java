@@ -1,0 +1,106 @@
+package com.favoriteproducts.favorite.jobs;
+
+import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.BusFailure;
+import com.favoriteproducts.bus.BusHandlers;
+import com.favoriteproducts.bus.Fields;
+import com.favoriteproducts.config.JobsConfig;
+import com.favoriteproducts.config.PgConfig;
+import com.favoriteproducts.config.RabbitConfig;
+import com.favoriteproducts.config.ShutdownConfig;
+import com.favoriteproducts.favorite.JobMetrics;
+import com.favoriteproducts.favorite.JobRepository;
+import com.favoriteproducts.metrics.AppMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * The add-job worker (VERTICLES=favorites-jobs): owns the RabbitMQ connection and every {@code jobs.*} address. This
+ * class only wires the parts together:
+ * <ul>
+ *   <li>{@link JobPublisher}: publishes jobs with confirms, records the confirms, the sweeper, the events relay;</li>
+ *   <li>{@link JobConsumer}: takes deliveries of the work queue in batches and acknowledges them;</li>
+ *   <li>{@link JobStore}: one attempt of a batch of jobs (product lookups, one transaction), retries, dead letters;</li>
+ *   <li>{@link DeadLetters}: {@code jobs.dead.list} and {@code jobs.dead.replay} for operators;</li>
+ *   <li>{@link RabbitConnection} and {@link RabbitTopology}: the connection, kept alive, and the queues.</li>
+ * </ul>
+ */
+public class JobsVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobsVerticle.class);
+  private static final long RETENTION_INTERVAL_MS = 3_600_000;
+
+  private Pool pool;
+  private RabbitConnection rabbit;
+  private JobPublisher publisher;
+  private JobConsumer consumer;
+  private BusHandlers handlers;
+  private long sweepTimer = -1;
+  private long retentionTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    JobsConfig cfg = JobsConfig.from(config());
+    RabbitConfig rabbitConfig = RabbitConfig.from(config());
+    PgConfig pg = PgConfig.from(config());
+    // Asynchronous commit for everything this verticle writes (stores, attempts, publication marks): a PostgreSQL
+    // crash can lose the last few hundred milliseconds of it, and then the job is still pending in the same rolled-back
+    // state, so the sweeper publishes it again and it is stored then. The add's own job row (favorites verticle) keeps
+    // synchronous commit: it is what the 202 promises. Saves a WAL flush per batch.
+    pool = PgBuilder.pool().with(pg.poolOptions("favorites-jobs-" + UUID.randomUUID()))
+      .connectingTo(pg.connectOptions().addProperty("synchronous_commit", "off")).using(vertx).build();
+    JobRepository jobs = new JobRepository(pool);
+    JobMetrics metrics = new JobMetrics(AppMetrics.from(config()));
+    RabbitTopology topology = new RabbitTopology(rabbitConfig.queuePrefix(), cfg.retryDelaysMs());
+    // Each (re)connection starts the consumer, then the sweeper (jobs left unpublished while it was down).
+    rabbit = new RabbitConnection(vertx, rabbitConfig, topology, cfg.prefetch(), c -> consumer.consume(c),
+      () -> publisher.sweep());
+    publisher = new JobPublisher(vertx, context, cfg, jobs, rabbit, topology, metrics);
+    consumer = new JobConsumer(vertx, rabbit, topology,
+      new JobStore(vertx, cfg, pool, jobs, rabbit, topology, publisher, metrics));
+    DeadLetters dead = new DeadLetters(jobs, rabbit, topology, publisher);
+
+    handlers = new BusHandlers(vertx, LOG, err -> new BusFailure(BusFailure.UNAVAILABLE,
+      "the job store or RabbitMQ is unavailable"))
+      .on(Addresses.JOBS_GET, m -> job(jobs, m))
+      .on(Addresses.JOBS_PUBLISH, m -> Future.succeededFuture(publisher.publishRequested(m.body())))
+      .on(Addresses.JOBS_DEAD_LIST, dead::list)
+      .on(Addresses.JOBS_DEAD_REPLAY, m -> dead.replay())
+      .on(Addresses.JOBS_HEALTH, m -> Future.succeededFuture(new JsonObject()
+        .put("status", rabbit.connected() ? "UP" : "DOWN")))
+      .on(Addresses.FAVORITES_EVENTS_RELAY, m -> publisher.relay(m.body()).map(v -> null));
+    // Waits for the first connection attempt only (a few seconds at most), so a node starting with RabbitMQ up is
+    // ready at once, and one starting without it still starts: adds are durable in PostgreSQL meanwhile.
+    return handlers.ready().compose(v -> rabbit.start()).onSuccess(v -> {
+      sweepTimer = vertx.setPeriodic(cfg.sweepIntervalMs(), t -> publisher.sweep());
+      retentionTimer = vertx.setPeriodic(RETENTION_INTERVAL_MS, t -> jobs.deleteFinished(cfg.retentionHours())
+        .onSuccess(n -> LOG.info("deleted {} finished jobs older than {} h", n, cfg.retentionHours())));
+      LOG.info("add jobs: {} attempts over about {} min, prefetch {}", cfg.maxAttempts(),
+        cfg.retryWindowMs() / 60_000, cfg.prefetch());
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(retentionTimer);
+    return handlers.drain(ShutdownConfig.from(config()).drainMs())
+      .eventually(() -> rabbit == null ? Future.succeededFuture() : rabbit.close())
+      .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  /** jobs.get: the job as {@code GET /v1/jobs/{jobId}} shows it. */
+  private static Future<JsonObject> job(JobRepository jobs, Message<JsonObject> msg) {
+    UUID id = Fields.uuid(msg, "jobId");
+    return jobs.find(id).compose(j -> j == null ? BusFailure.fail(BusFailure.NOT_FOUND, "job " + id + " not found")
+      : Future.succeededFuture(j.toJson()));
+  }
+}
