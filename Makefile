@@ -59,7 +59,7 @@ bench: build ## benchmark: ceilings + service scenarios on loopback, writes benc
 	@bench/run.sh
 
 clean: ## remove build output (keeps .run/ tokens)
-	rm -rf target fake-products/target
+	rm -rf target fake-products/target bench/target
 
 distclean: clean ## also remove .run/ (generated API token, JWT secret, logs)
 	rm -rf .run

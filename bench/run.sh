@@ -26,7 +26,7 @@
 #                                other processes used more than 10% of the CPUs during a measured run (not scenario 3);
 #                                the quietest run is kept
 #   BENCH_RESULTS_DIR            where latest.json and latest.md go (default bench/results)
-#   BENCH_SKIP_BUILD=1           do not build the bench classes (they must be there)
+#   BENCH_SKIP_BUILD=1           do not build the bench tool (bench/target must hold it)
 # shellcheck disable=SC2317  # cleanup is called from traps
 set -euo pipefail
 
@@ -67,7 +67,8 @@ export BENCH_RESULTS_DIR="${BENCH_RESULTS_DIR:-$ROOT/bench/results}"
 export BENCH_WORK_DIR="$BENCH_RESULTS_DIR/run.tmp"   # ignored by git (bench/results/*.tmp)
 export BENCH_WRK_DIR="$ROOT/bench/wrk"
 WORK="$BENCH_WORK_DIR"
-CLASSPATH_FILE="target/bench-classpath.txt"
+BENCH_JAR="bench/target/favorite-products-bench.jar"   # the load tool, its own module (bench/pom.xml)
+CLASSPATH_FILE="bench/target/classpath.txt"           # its dependency jars, written by its package phase
 BASE="http://127.0.0.1:$BENCH_PORT"
 RUN_ID="$(date +%s)-$$"
 
@@ -116,19 +117,21 @@ done
 
 [ -f "$APP_JAR" ] || { log "building the jars (make build)"; make -s build; }
 bench_classes_stale() {
-  [ -f "$CLASSPATH_FILE" ] && [ -f target/test-classes/com/favoriteproducts/bench/BenchTool.class ] || return 0
-  [ -n "$(find pom.xml src/test/java/com/favoriteproducts/bench -newer "$CLASSPATH_FILE" -print -quit)" ]
+  [ -f "$CLASSPATH_FILE" ] && [ -f "$BENCH_JAR" ] || return 0
+  [ -n "$(find bench/pom.xml bench/src -newer "$CLASSPATH_FILE" -print -quit)" ]
 }
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && bench_classes_stale; then
-  log "compiling the bench classes (mvn test-compile) and writing the test classpath"
-  mvn -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" -Dmdep.includeScope=test
+  log "building the bench tool (mvn -f bench/pom.xml package: its jar and classpath)"
+  mvn -q -B -ntp -f bench/pom.xml package
   touch "$CLASSPATH_FILE"
 fi
-CP="target/test-classes:target/classes:$(cat "$CLASSPATH_FILE")"
+[ -f "$BENCH_JAR" ] && [ -f "$CLASSPATH_FILE" ] \
+  || die "the bench tool is not built ($BENCH_JAR, $CLASSPATH_FILE): run mvn -f bench/pom.xml package, or unset BENCH_SKIP_BUILD"
+CP="$BENCH_JAR:$(cat "$CLASSPATH_FILE")"
 bench_tool() { java -cp "$CP" com.favoriteproducts.bench.BenchTool "$@"; }
 
 rm -rf "$WORK"; mkdir -p "$WORK"
-export BENCH_GIT_REV; BENCH_GIT_REV="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo '+changes')"
+export BENCH_GIT_REV; BENCH_GIT_REV="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src pom.xml bench/src bench/pom.xml 2>/dev/null || echo '+changes')"
 export BENCH_CPU; BENCH_CPU="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
 export BENCH_MEM_MIB; BENCH_MEM_MIB="$(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)"
 export BENCH_WRK_VERSION; BENCH_WRK_VERSION="$( (wrk -v 2>&1 || true) | head -n1 | awk '{ print $1, $2 }')"
