@@ -8,10 +8,10 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -23,18 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("authentication and authorization")
 class AuthTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private HttpResponse<Buffer> getCustomer(String id, String token) {

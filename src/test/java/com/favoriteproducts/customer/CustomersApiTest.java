@@ -7,10 +7,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,18 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("customers API")
 class CustomersApiTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private static String freshEmail() {

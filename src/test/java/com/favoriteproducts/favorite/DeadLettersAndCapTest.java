@@ -6,11 +6,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 
@@ -21,20 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("dead letters, replay and the favorites cap")
 class DeadLettersAndCapTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("JOBS_MAX_ATTEMPTS", 3).put("JOBS_RETRY_DELAYS_MS", "100,200").put("FAVORITES_MAX_PER_CUSTOMER", 2)
+    .put("PRODUCTS_BREAKER_RESET_MS", 200));
   static FavoritesClient api;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("JOBS_MAX_ATTEMPTS", 3).put("JOBS_RETRY_DELAYS_MS", "100,200").put("FAVORITES_MAX_PER_CUSTOMER", 2)
-      .put("PRODUCTS_BREAKER_RESET_MS", 200));
     api = new FavoritesClient(app);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @BeforeEach

@@ -12,11 +12,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,20 +31,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("favorites API")
 class FavoritesApiTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("JOBS_RETRY_DELAYS_MS", "200,400").put("JOBS_SWEEP_INTERVAL_MS", 500)
+    .put("PRODUCTS_BREAKER_RESET_MS", 300));
   static FavoritesClient api;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("JOBS_RETRY_DELAYS_MS", "200,400").put("JOBS_SWEEP_INTERVAL_MS", 500)
-      .put("PRODUCTS_BREAKER_RESET_MS", 300));
     api = new FavoritesClient(app);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @BeforeEach

@@ -9,11 +9,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -32,21 +32,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("favorites while the product API fails, and redeliveries")
 class FavoritesOutageTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("JOBS_RETRY_DELAYS_MS", "200,400").put("JOBS_MAX_ATTEMPTS", 1000).put("JOBS_SWEEP_INTERVAL_MS", 500)
+    .put("PRODUCTS_BREAKER_RESET_MS", 300).put("PRODUCTS_CACHE_TTL_SECONDS", 1).put("PRODUCTS_LOCAL_TTL_MS", 200)
+    .put("PRODUCTS_REPLY_TIMEOUT_MS", 1000));
   static FavoritesClient api;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("JOBS_RETRY_DELAYS_MS", "200,400").put("JOBS_MAX_ATTEMPTS", 1000).put("JOBS_SWEEP_INTERVAL_MS", 500)
-      .put("PRODUCTS_BREAKER_RESET_MS", 300).put("PRODUCTS_CACHE_TTL_SECONDS", 1).put("PRODUCTS_LOCAL_TTL_MS", 200)
-      .put("PRODUCTS_REPLY_TIMEOUT_MS", 1000));
     api = new FavoritesClient(app);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @BeforeEach

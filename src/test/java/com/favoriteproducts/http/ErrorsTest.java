@@ -5,10 +5,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,18 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("errors are RFC 9457 problems, never a 5xx for bad input")
 class ErrorsTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private static JsonObject problem(HttpResponse<Buffer> r, int status) {

@@ -5,10 +5,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 
@@ -18,18 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("edge response cache: reads are served from it, and every change through the service shows at once")
 class ResponseCacheTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c.put("HTTP_INSTANCES", 1).put("RESPONSE_CACHE_TTL_MS", 60_000));
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig().put("HTTP_INSTANCES", 1).put("RESPONSE_CACHE_TTL_MS", 60_000));
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private JsonObject get(String path) {

@@ -8,11 +8,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.micrometer.backends.BackendRegistries;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 
@@ -28,21 +28,16 @@ class MetricsTest {
 
   static final long LOCAL_TTL_MS = 2000;
   static final long BREAKER_RESET_MS = 3000;
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("PRODUCTS_LOCAL_TTL_MS", LOCAL_TTL_MS)
+    .put("PRODUCTS_BREAKER_MAX_FAILURES", 2).put("PRODUCTS_BREAKER_RESET_MS", BREAKER_RESET_MS)
+    .put("JOBS_MAX_ATTEMPTS", 2).put("JOBS_RETRY_DELAYS_MS", "200"));
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("PRODUCTS_LOCAL_TTL_MS", LOCAL_TTL_MS)
-      .put("PRODUCTS_BREAKER_MAX_FAILURES", 2).put("PRODUCTS_BREAKER_RESET_MS", BREAKER_RESET_MS)
-      .put("JOBS_MAX_ATTEMPTS", 2).put("JOBS_RETRY_DELAYS_MS", "200"));
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @BeforeEach

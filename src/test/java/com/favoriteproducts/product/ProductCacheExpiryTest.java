@@ -8,11 +8,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.List;
@@ -30,24 +29,15 @@ import static org.assertj.core.api.Assertions.fail;
 class ProductCacheExpiryTest {
 
   static final int RESET_MS = 500;
-  static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("VERTICLES", "products")
-      .put("PRODUCTS_CACHE_TTL_SECONDS", 1)
-      .put("PRODUCTS_LOCAL_TTL_MS", 300)
-      .put("PRODUCTS_BREAKER_MAX_FAILURES", 2)
-      .put("PRODUCTS_BREAKER_RESET_MS", RESET_MS)
-      .put("PRODUCTS_TIMEOUT_MS", 2000)
-      .put("PRODUCTS_REPLY_TIMEOUT_MS", 700));
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("VERTICLES", "products")
+    .put("PRODUCTS_CACHE_TTL_SECONDS", 1)
+    .put("PRODUCTS_LOCAL_TTL_MS", 300)
+    .put("PRODUCTS_BREAKER_MAX_FAILURES", 2)
+    .put("PRODUCTS_BREAKER_RESET_MS", RESET_MS)
+    .put("PRODUCTS_TIMEOUT_MS", 2000)
+    .put("PRODUCTS_REPLY_TIMEOUT_MS", 700));
 
   @BeforeEach
   void reset() throws InterruptedException {

@@ -13,11 +13,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,24 +37,19 @@ class ProductLookupsTest {
 
   static final int MAX_FAILURES = 3;
   static final int RESET_MS = 500;
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("PRODUCTS_LOCAL_CACHE_SIZE", 0)
+    .put("PRODUCTS_BREAKER_MAX_FAILURES", MAX_FAILURES)
+    .put("PRODUCTS_BREAKER_RESET_MS", RESET_MS)
+    .put("PRODUCTS_TIMEOUT_MS", 1000)
+    .put("PRODUCTS_NOT_FOUND_TTL_SECONDS", 2)
+    .put("PRODUCTS_MAX_CONCURRENCY", 8));
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("PRODUCTS_LOCAL_CACHE_SIZE", 0)
-      .put("PRODUCTS_BREAKER_MAX_FAILURES", MAX_FAILURES)
-      .put("PRODUCTS_BREAKER_RESET_MS", RESET_MS)
-      .put("PRODUCTS_TIMEOUT_MS", 1000)
-      .put("PRODUCTS_NOT_FOUND_TTL_SECONDS", 2)
-      .put("PRODUCTS_MAX_CONCURRENCY", 8));
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   /**

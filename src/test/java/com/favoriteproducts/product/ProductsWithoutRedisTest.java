@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,22 +35,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("product lookups without Redis")
 class ProductsWithoutRedisTest {
 
-  static TestApp app;
-  static int redisPort;
+  static final int redisPort = TestApp.freePort();
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c.put("REDIS_PORT", redisPort).put("PRODUCTS_LOCAL_CACHE_SIZE", 0));
   static RedisProxy proxy;
 
   @BeforeAll
   static void start() {
-    redisPort = TestApp.freePort();
     JsonObject real = TestServices.config();
-    app = TestApp.start(TestApp.defaultConfig().put("REDIS_PORT", redisPort).put("PRODUCTS_LOCAL_CACHE_SIZE", 0));
     proxy = new RedisProxy(real.getString("REDIS_HOST"), real.getInteger("REDIS_PORT"), redisPort);
   }
 
   @AfterAll
   static void stop() {
     proxy.stop();
-    app.close();
   }
 
   @BeforeEach
