@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,8 +68,7 @@ class AuthTest {
   @DisplayName("a wrong API token gets 401 problem; a missing one 400")
   void wrongApiToken() {
     HttpResponse<Buffer> r = await(app.http.post("/v1/auth/token").sendJsonObject(new JsonObject().put("token", "nope")));
-    assertThat(r.statusCode()).isEqualTo(401);
-    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(r, 401);
     HttpResponse<Buffer> missing = await(app.http.post("/v1/auth/token").sendJsonObject(new JsonObject()));
     assertThat(missing.statusCode()).isEqualTo(400);
   }
@@ -104,8 +104,7 @@ class AuthTest {
         .put("iat", past).put("exp", past + 60),
       new JWTOptions().setIssuer("favorite-products").setSubject("admin").setNoTimestamp(true));
     HttpResponse<Buffer> r = getCustomer(id, expired);
-    assertThat(r.statusCode()).isEqualTo(401);
-    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(r, 401);
 
     String valid = sameKey.generateToken(new JsonObject().put("scope", "admin").put("jti", UUID.randomUUID().toString()),
       new JWTOptions().setIssuer("favorite-products").setSubject("admin").setExpiresInSeconds(600));
@@ -173,8 +172,7 @@ class AuthTest {
       .sendJsonObject(new JsonObject().put("name", "Me"))).statusCode()).isEqualTo(200);
 
     HttpResponse<Buffer> forbidden = getCustomer(other.getString("id"), mine);
-    assertThat(forbidden.statusCode()).isEqualTo(403);
-    assertThat(forbidden.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(forbidden, 403);
     assertThat(getCustomer(UUID.randomUUID().toString(), mine).statusCode()).as("no existence leak").isEqualTo(403);
     assertThat(await(app.http.put("/v1/customers/" + other.getString("id")).bearerTokenAuthentication(mine)
       .sendJsonObject(new JsonObject().put("name", "x").put("email", "x@example.com"))).statusCode()).isEqualTo(403);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,8 +95,7 @@ class DeadLettersAndCapTest {
     api.addNow(c, p1);
     api.addNow(c, p2);
     HttpResponse<Buffer> third = api.put(c, p3);
-    assertThat(third.statusCode()).isEqualTo(409);
-    assertThat(third.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(third, 409);
     assertThat(api.count("SELECT count(*) FROM favorite_jobs WHERE customer_id = $1", UUID.fromString(c))).isEqualTo(2);
     assertThat(api.put(c, p1).statusCode()).isEqualTo(200); // an existing favorite is still answered
     assertThat(api.delete(c, p1).statusCode()).isEqualTo(204);

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,12 +46,6 @@ class FavoritesApiTest {
   @BeforeEach
   void healthyProductApi() {
     app.fakeProducts.reset();
-  }
-
-  private static void assertProblem(HttpResponse<Buffer> r, int status) {
-    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(status);
-    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(r.bodyAsJsonObject().getInteger("status")).isEqualTo(status);
   }
 
   @Test

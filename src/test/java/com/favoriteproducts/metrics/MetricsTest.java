@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -211,9 +212,7 @@ class MetricsTest {
       assertThat(BackendRegistries.getNow(Nodes.registryName(off.config))).isNull();
       assertThat(AppMetrics.from(off.config).enabled()).isFalse();
       HttpResponse<Buffer> metrics = await(off.http.get("/metrics").send());
-      assertThat(metrics.statusCode()).isEqualTo(404);
-      assertThat(metrics.getHeader("Content-Type")).isEqualTo("application/problem+json");
-      assertThat(metrics.bodyAsJsonObject().getInteger("status")).isEqualTo(404);
+      assertProblem(metrics, 404);
 
       String token = off.adminToken();
       String customer = off.createCustomer(token).getString("id");

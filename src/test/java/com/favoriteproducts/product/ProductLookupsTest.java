@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -390,17 +391,14 @@ class ProductLookupsTest {
     assertThat(asCustomer.bodyAsJsonObject()).isEqualTo(body);
 
     HttpResponse<Buffer> missing = http(unknownId(), customer);
-    assertThat(missing.statusCode()).isEqualTo(404);
-    assertThat(missing.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(missing, 404);
     assertThat(missing.bodyAsJsonObject().getString("type")).isEqualTo("/problems/not-found");
 
     HttpResponse<Buffer> bad = http("not-a-uuid", admin);
-    assertThat(bad.statusCode()).isEqualTo(400);
-    assertThat(bad.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(bad, 400);
 
     HttpResponse<Buffer> anonymous = http(id, null);
-    assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(anonymous, 401);
     assertThat(app.fakeProducts.calls(id)).isEqualTo(1);
   }
 
@@ -409,8 +407,7 @@ class ProductLookupsTest {
   void httpUnavailable() {
     app.fakeProducts.down(true);
     HttpResponse<Buffer> r = http(app.fakeProducts.newProduct().getString("id"), admin);
-    assertThat(r.statusCode()).isEqualTo(503);
-    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(r, 503);
     assertThat(r.getHeader("Retry-After")).isEqualTo("1");
     assertThat(r.bodyAsJsonObject().getInteger("status")).isEqualTo(503);
     assertThat(r.bodyAsJsonObject().getString("type")).isEqualTo("/problems/unavailable");
