@@ -91,13 +91,13 @@ class FavoritesOutageTest {
 
   @Test
   @DisplayName("list markers: STALE from the stale cache or the stored snapshot while the API is down; NOT_FOUND once the API forgets a product")
-  void availabilityMarkers() throws InterruptedException {
+  void availabilityMarkers() {
     String c = api.newCustomer();
     JsonObject gone = app.fakeProducts.newProduct();
     JsonObject kept = app.fakeProducts.newProduct();
     api.addNow(c, gone.getString("id"));
     api.addNow(c, kept.getString("id"));
-    Thread.sleep(1300); // the cached copies are no longer fresh
+    Eventually.elapse(1300, "the cached copies are no longer fresh (PRODUCTS_CACHE_TTL_SECONDS=1)");
 
     app.fakeProducts.down(true);
     JsonArray stale = api.list(c, null).bodyAsJsonObject().getJsonArray("items");
@@ -110,7 +110,7 @@ class FavoritesOutageTest {
     }
     // nothing cached at all: the items come from the snapshots stored with the favorites
     app.deleteRedisKeys("fp:product:*");
-    Thread.sleep(300);
+    Eventually.elapse(300, "the in-process copies expire (PRODUCTS_LOCAL_TTL_MS=200)");
     HttpResponse<Buffer> fromSnapshots = api.list(c, null);
     assertThat(fromSnapshots.statusCode()).isEqualTo(200);
     JsonArray snap = fromSnapshots.bodyAsJsonObject().getJsonArray("items");

@@ -81,7 +81,7 @@ class MetricsTest {
 
   @Test
   @DisplayName("an add, cached lookups and a 404 show up in our meters and Vert.x's; the breaker gauge reads closed")
-  void meters() throws InterruptedException {
+  void meters() {
     String customer = app.createCustomer(admin).getString("id");
     String product = app.fakeProducts.newProduct().getString("id");
     String unknown = UUID.randomUUID().toString();
@@ -112,7 +112,7 @@ class MetricsTest {
     assertThat(cacheAll(s1, s2)).isEqualTo(1);
 
     // once the in-process copies have expired, both answers come from Redis
-    Thread.sleep(LOCAL_TTL_MS + 200);
+    Eventually.elapse(LOCAL_TTL_MS + 200, "the in-process copies expire (PRODUCTS_LOCAL_TTL_MS)");
     assertThat(product(app, admin, product).statusCode()).isEqualTo(200);
     assertThat(product(app, admin, unknown).statusCode()).isEqualTo(404);
     Exposition s3 = scrape(app);

@@ -1,6 +1,7 @@
 package com.favoriteproducts.product;
 
 import com.favoriteproducts.Addresses;
+import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.ProductBus;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.Future;
@@ -27,7 +28,6 @@ import java.util.UUID;
 import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Product lookups over the event bus and HTTP against the real fake-products API and Redis. The in-process cache is
@@ -58,21 +58,14 @@ class ProductLookupsTest {
    * count; one after the reset time closes a half-open breaker), then zeroed API counters.
    */
   @BeforeEach
-  void reset() throws InterruptedException {
+  void reset() {
     app.fakeProducts.reset();
     app.deleteRedisKeys(ProductCache.PREFIX + "*");
-    long deadline = System.currentTimeMillis() + 5000;
-    while (true) {
+    Eventually.until(5000, "a lookup succeeds and the breaker is closed", () -> {
       String id = app.fakeProducts.newProduct().getString("id");
-      boolean ok = request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id)).succeeded();
-      if (ok && "CLOSED".equals(health().getString("breaker"))) {
-        break;
-      }
-      if (System.currentTimeMillis() > deadline) {
-        fail("the breaker did not close: " + health());
-      }
-      Thread.sleep(100);
-    }
+      return request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id)).succeeded()
+        && "CLOSED".equals(health().getString("breaker"));
+    });
     app.fakeProducts.reset();
   }
 
@@ -169,7 +162,7 @@ class ProductLookupsTest {
 
   @Test
   @DisplayName("a 404 is remembered briefly: a product added upstream meanwhile appears after PRODUCTS_NOT_FOUND_TTL_SECONDS")
-  void notFoundIsCachedBriefly() throws InterruptedException {
+  void notFoundIsCachedBriefly() {
     String id = unknownId();
     assertThat(getFails(id).failureCode()).isEqualTo(404);
     app.fakeProducts.upsert(new JsonObject().put("id", id).put("title", "Late arrival").put("price", 10));
@@ -179,7 +172,9 @@ class ProductLookupsTest {
     long ttl = await(app.redis().ttl(ProductCache.PREFIX + id)).toLong();
     assertThat(ttl).isBetween(1L, 2L);
 
-    Thread.sleep(2100);
+    // the original wait was 2.1 s: the key must be gone by then
+    Eventually.until(2100, "the cached 404 expires in Redis", () ->
+      await(app.redis().exists(List.of(ProductCache.PREFIX + id))).toInteger() == 0);
     JsonObject p = get(id);
     assertThat(p.getString("title")).isEqualTo("Late arrival");
     assertThat(p.getString("availability")).isEqualTo("AVAILABLE");
@@ -188,7 +183,7 @@ class ProductLookupsTest {
 
   @Test
   @DisplayName("the breaker opens after repeated failures (calls stop reaching the API) and closes after recovery")
-  void breakerOpensAndCloses() throws InterruptedException {
+  void breakerOpensAndCloses() {
     app.fakeProducts.down(true);
     for (int i = 0; i < MAX_FAILURES; i++) {
       assertThat(getFails(unknownId()).failureCode()).isEqualTo(503);
@@ -209,7 +204,8 @@ class ProductLookupsTest {
     assertThat(app.fakeProducts.stats().getLong("productCalls")).as("calls while open").isEqualTo(MAX_FAILURES);
 
     // After the reset time one trial call goes through; it succeeds, so the breaker closes.
-    Thread.sleep(RESET_MS + 200);
+    Eventually.until(RESET_MS + 200, "the breaker is half-open after PRODUCTS_BREAKER_RESET_MS",
+      () -> "HALF_OPEN".equals(health().getString("breaker")));
     assertThat(health().getString("breaker")).isEqualTo("HALF_OPEN");
     assertThat(get(id).getString("availability")).isEqualTo("AVAILABLE");
     assertThat(health()).isEqualTo(new JsonObject().put("status", "UP").put("breaker", "CLOSED").put("cache", "UP"));
