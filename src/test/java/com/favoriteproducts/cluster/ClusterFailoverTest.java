@@ -200,7 +200,8 @@ class ClusterFailoverTest {
     long sent = System.nanoTime();
     Future<HttpResponse<Buffer>> slow = api.put("/v1/customers/" + customers.get(0) + "/favorites/" + product)
       .bearerTokenAuthentication(admin).putHeader("Prefer", "wait=10").timeout(20_000).send();
-    sleep(400);
+    Eventually.until(10_000, "the slow add's product lookup reached the product API (the request is in flight)",
+      () -> cluster.fakeProducts.calls(product) > 0);
     long t0 = System.nanoTime();
     int code = edge.terminate(Duration.ofSeconds(30));
     HttpResponse<Buffer> r = await(slow);
@@ -213,13 +214,5 @@ class ClusterFailoverTest {
     assertThat(api.get("/health/live").send().toCompletionStage().toCompletableFuture()
       .handle((ok, err) -> err != null).join()).isTrue();
     cluster.fakeProducts.faults(new JsonObject().put("latencyMs", 0));
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

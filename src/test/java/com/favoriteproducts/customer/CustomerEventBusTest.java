@@ -6,10 +6,9 @@ import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -21,17 +20,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 @DisplayName("customers over the event bus (the API other verticles in the cluster use)")
 class CustomerEventBusTest {
 
-  static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
 
   private ReplyException failure(String address, JsonObject body) {
     Throwable t = catchThrowable(() -> app.vertx.eventBus().request(address, body).await(10, TimeUnit.SECONDS));

@@ -7,33 +7,29 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("customers API")
 class CustomersApiTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private static String freshEmail() {
@@ -77,9 +73,7 @@ class CustomersApiTest {
     String email = freshEmail();
     assertThat(create("First", email).statusCode()).isEqualTo(201);
     HttpResponse<Buffer> r = create("Second", email.toUpperCase());
-    assertThat(r.statusCode()).isEqualTo(409);
-    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(r.bodyAsJsonObject().getInteger("status")).isEqualTo(409);
+    assertProblem(r, 409);
     var rows = await(app.db.preparedQuery("SELECT name FROM customers WHERE email = $1").execute(Tuple.of(email.toLowerCase())));
     assertThat(rows.size()).isEqualTo(1);
     assertThat(rows.iterator().next().getString("name")).isEqualTo("First");
@@ -126,8 +120,7 @@ class CustomersApiTest {
   @DisplayName("unknown id gives 404 problem; a malformed id gives 400 naming the id")
   void unknownAndMalformedIds() {
     HttpResponse<Buffer> r = await(app.http.get("/v1/customers/" + UUID.randomUUID()).bearerTokenAuthentication(admin).send());
-    assertThat(r.statusCode()).isEqualTo(404);
-    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(r, 404);
     HttpResponse<Buffer> bad = await(app.http.get("/v1/customers/not-a-uuid").bearerTokenAuthentication(admin).send());
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("id");
@@ -214,8 +207,7 @@ class CustomersApiTest {
       .sendJsonObject(new JsonObject().put("name", "v2"))).statusCode()).isEqualTo(200);
     HttpResponse<Buffer> put = await(app.http.put("/v1/customers/" + id).bearerTokenAuthentication(admin)
       .putHeader("If-Match", "\"1\"").sendJsonObject(new JsonObject().put("name", "x").put("email", freshEmail())));
-    assertThat(put.statusCode()).isEqualTo(412);
-    assertThat(put.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(put, 412);
     HttpResponse<Buffer> patch = await(app.http.patch("/v1/customers/" + id).bearerTokenAuthentication(admin)
       .putHeader("If-Match", "\"1\"").sendJsonObject(new JsonObject().put("name", "y")));
     assertThat(patch.statusCode()).isEqualTo(412);
@@ -255,8 +247,7 @@ class CustomersApiTest {
   void validation() {
     HttpResponse<Buffer> r = await(app.http.post("/v1/customers").bearerTokenAuthentication(admin)
       .sendJsonObject(new JsonObject().put("name", "").put("email", "not-an-email").put("role", "admin")));
-    assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(r, 400);
     JsonObject p = r.bodyAsJsonObject();
     assertThat(p.getString("type")).isEqualTo("/problems/validation-error");
     assertThat(p.getString("title")).isEqualTo("Bad Request");

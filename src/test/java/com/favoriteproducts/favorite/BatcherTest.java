@@ -4,10 +4,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,18 +20,15 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("Batcher: batches that form by themselves")
+@ExtendWith(VertxExtension.class)
 class BatcherTest {
 
   static Vertx vertx;
 
+  /** The class's Vert.x, from VertxExtension (which closes it after the last test). */
   @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close();
+  static void start(Vertx classVertx) {
+    vertx = classVertx;
   }
 
   /** Runs the body on one event-loop context and waits for it. */
@@ -93,10 +93,11 @@ class BatcherTest {
 
   @Test
   @DisplayName("perTurn: what is added during one event-loop turn is handed over together on the next turn")
-  void perTurn() throws Exception {
+  @Timeout(value = 5, timeUnit = TimeUnit.SECONDS)
+  void perTurn(VertxTestContext test) {
     List<List<String>> batches = new ArrayList<>();
-    CompletableFuture<Void> secondTurn = new CompletableFuture<>();
-    onContext(c -> {
+    Context c = vertx.getOrCreateContext();
+    c.runOnContext(start -> test.verify(() -> {
       Batcher<String> x = Batcher.perTurn(c, items -> {
         batches.add(items);
         return Future.succeededFuture();
@@ -106,28 +107,31 @@ class BatcherTest {
       assertThat(batches).isEmpty(); // nothing during the turn itself
       c.runOnContext(v -> {
         x.add("d");
-        c.runOnContext(w -> secondTurn.complete(null));
+        c.runOnContext(w -> test.verify(() -> {
+          assertThat(batches).containsExactly(List.of("a", "b", "c"), List.of("d"));
+          test.completeNow();
+        }));
       });
-      return x;
-    });
-    secondTurn.get(5, TimeUnit.SECONDS);
-    List<List<String>> seen = onContext(c -> new ArrayList<>(batches));
-    assertThat(seen).containsExactly(List.of("a", "b", "c"), List.of("d"));
+    }));
   }
 
   @Test
   @DisplayName("after: what is added within the delay of the first item is handed over together once it is over, not before")
-  void after() throws Exception {
+  @Timeout(value = 5, timeUnit = TimeUnit.SECONDS)
+  void after(VertxTestContext test) {
     List<List<String>> batches = new ArrayList<>();
     List<Long> handedAt = new ArrayList<>();
-    CompletableFuture<Void> second = new CompletableFuture<>();
     long[] firstAdded = new long[1];
-    onContext(c -> {
+    vertx.getOrCreateContext().runOnContext(start -> test.verify(() -> {
       Batcher<String> x = Batcher.after(vertx, 200, items -> {
         batches.add(items);
         handedAt.add(System.nanoTime());
         if (batches.size() == 2) {
-          second.complete(null);
+          test.verify(() -> {
+            assertThat(batches).containsExactly(List.of("a", "b", "c"), List.of("d"));
+            assertThat(TimeUnit.NANOSECONDS.toMillis(handedAt.get(0) - firstAdded[0])).isGreaterThanOrEqualTo(190);
+            test.completeNow();
+          });
         }
         return Future.succeededFuture();
       });
@@ -137,11 +141,6 @@ class BatcherTest {
         x.addAll(List.of("b", "c"));
         vertx.setTimer(300, u -> x.add("d")); // after the first batch went: a batch of its own
       });
-      return x;
-    });
-    second.get(5, TimeUnit.SECONDS);
-    List<List<String>> seen = onContext(c -> new ArrayList<>(batches));
-    assertThat(seen).containsExactly(List.of("a", "b", "c"), List.of("d"));
-    assertThat(TimeUnit.NANOSECONDS.toMillis(handedAt.get(0) - firstAdded[0])).isGreaterThanOrEqualTo(190);
+    }));
   }
 }

@@ -6,14 +6,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,20 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("dead letters, replay and the favorites cap")
 class DeadLettersAndCapTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("JOBS_MAX_ATTEMPTS", 3).put("JOBS_RETRY_DELAYS_MS", "100,200").put("FAVORITES_MAX_PER_CUSTOMER", 2)
+    .put("PRODUCTS_BREAKER_RESET_MS", 200));
   static FavoritesClient api;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("JOBS_MAX_ATTEMPTS", 3).put("JOBS_RETRY_DELAYS_MS", "100,200").put("FAVORITES_MAX_PER_CUSTOMER", 2)
-      .put("PRODUCTS_BREAKER_RESET_MS", 200));
     api = new FavoritesClient(app);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @BeforeEach
@@ -99,8 +95,7 @@ class DeadLettersAndCapTest {
     api.addNow(c, p1);
     api.addNow(c, p2);
     HttpResponse<Buffer> third = api.put(c, p3);
-    assertThat(third.statusCode()).isEqualTo(409);
-    assertThat(third.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(third, 409);
     assertThat(api.count("SELECT count(*) FROM favorite_jobs WHERE customer_id = $1", UUID.fromString(c))).isEqualTo(2);
     assertThat(api.put(c, p1).statusCode()).isEqualTo(200); // an existing favorite is still answered
     assertThat(api.delete(c, p1).statusCode()).isEqualTo(204);

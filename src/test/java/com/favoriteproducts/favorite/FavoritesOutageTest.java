@@ -10,11 +10,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -33,21 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("favorites while the product API fails, and redeliveries")
 class FavoritesOutageTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("JOBS_RETRY_DELAYS_MS", "200,400").put("JOBS_MAX_ATTEMPTS", 1000).put("JOBS_SWEEP_INTERVAL_MS", 500)
+    .put("PRODUCTS_BREAKER_RESET_MS", 300).put("PRODUCTS_CACHE_TTL_SECONDS", 1).put("PRODUCTS_LOCAL_TTL_MS", 200)
+    .put("PRODUCTS_REPLY_TIMEOUT_MS", 1000));
   static FavoritesClient api;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("JOBS_RETRY_DELAYS_MS", "200,400").put("JOBS_MAX_ATTEMPTS", 1000).put("JOBS_SWEEP_INTERVAL_MS", 500)
-      .put("PRODUCTS_BREAKER_RESET_MS", 300).put("PRODUCTS_CACHE_TTL_SECONDS", 1).put("PRODUCTS_LOCAL_TTL_MS", 200)
-      .put("PRODUCTS_REPLY_TIMEOUT_MS", 1000));
     api = new FavoritesClient(app);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @BeforeEach
@@ -97,13 +92,13 @@ class FavoritesOutageTest {
 
   @Test
   @DisplayName("list markers: STALE from the stale cache or the stored snapshot while the API is down; NOT_FOUND once the API forgets a product")
-  void availabilityMarkers() throws InterruptedException {
+  void availabilityMarkers() {
     String c = api.newCustomer();
     JsonObject gone = app.fakeProducts.newProduct();
     JsonObject kept = app.fakeProducts.newProduct();
     api.addNow(c, gone.getString("id"));
     api.addNow(c, kept.getString("id"));
-    Thread.sleep(1300); // the cached copies are no longer fresh
+    Eventually.elapse(1300, "the cached copies are no longer fresh (PRODUCTS_CACHE_TTL_SECONDS=1)");
 
     app.fakeProducts.down(true);
     JsonArray stale = api.list(c, null).bodyAsJsonObject().getJsonArray("items");
@@ -116,7 +111,7 @@ class FavoritesOutageTest {
     }
     // nothing cached at all: the items come from the snapshots stored with the favorites
     app.deleteRedisKeys("fp:product:*");
-    Thread.sleep(300);
+    Eventually.elapse(300, "the in-process copies expire (PRODUCTS_LOCAL_TTL_MS=200)");
     HttpResponse<Buffer> fromSnapshots = api.list(c, null);
     assertThat(fromSnapshots.statusCode()).isEqualTo(200);
     JsonArray snap = fromSnapshots.bodyAsJsonObject().getJsonArray("items");

@@ -26,7 +26,7 @@ class RabbitOutageTest {
 
   @Test
   @DisplayName("adds are accepted (202, job pending in PostgreSQL) while RabbitMQ is unreachable, at start and after a loss, and stored once it is back")
-  void rabbitUnreachable() throws InterruptedException {
+  void rabbitUnreachable() {
     JsonObject base = TestApp.defaultConfig();
     int proxyPort = TestApp.freePort();
     JsonObject config = base.copy().put("RABBITMQ_HOST", "127.0.0.1").put("RABBITMQ_PORT", proxyPort)
@@ -55,7 +55,8 @@ class RabbitOutageTest {
       Eventually.until(5000, "readiness reports RabbitMQ down", () -> "DOWN".equals(await(app.http.get("/health/ready").send())
         .bodyAsJsonObject().getJsonObject("checks").getString("rabbitmq")));
       List<String> second = addSome(api, c, app, 2);
-      Thread.sleep(1000);
+      Eventually.holdsFor(1000, "the adds stay pending and unstored while RabbitMQ is unreachable",
+        () -> api.jobs(c, "pending") == 2 && api.storedProducts(c).size() == 3);
       assertThat(api.jobs(c, "pending")).isEqualTo(2); // durable, waiting for RabbitMQ
       assertThat(api.storedProducts(c)).hasSize(3);
       proxy.start();

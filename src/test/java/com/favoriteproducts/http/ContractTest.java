@@ -8,10 +8,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -23,18 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("the OpenAPI contract drives routing")
 class ContractTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
   static OpenAPIContract contract;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     contract = await(OpenAPIContract.from(app.vertx, HttpVerticle.CONTRACT));
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @Test

@@ -5,40 +5,25 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("errors are RFC 9457 problems, never a 5xx for bad input")
 class ErrorsTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start();
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
-
-  private static JsonObject problem(HttpResponse<Buffer> r, int status) {
-    assertThat(r.statusCode()).isEqualTo(status);
-    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
-    JsonObject p = r.bodyAsJsonObject();
-    assertThat(p.getInteger("status")).isEqualTo(status);
-    assertThat(p.getString("type")).isNotBlank();
-    assertThat(p.getString("title")).isNotBlank();
-    assertThat(p.encode()).doesNotContain("Exception").doesNotContain("\tat ");
-    return p;
   }
 
   private HttpResponse<Buffer> post(String contentType, Buffer body) {
@@ -52,44 +37,44 @@ class ErrorsTest {
   @Test
   @DisplayName("malformed JSON gets 400")
   void malformedJson() {
-    JsonObject p = problem(post("application/json", Buffer.buffer("{\"name\": ")), 400);
+    JsonObject p = assertProblem(post("application/json", Buffer.buffer("{\"name\": ")), 400);
     assertThat(p.getString("detail")).contains("JSON");
   }
 
   @Test
   @DisplayName("a JSON array or a string instead of an object gets 400")
   void wrongJsonShape() {
-    problem(post("application/json", Buffer.buffer("[1,2]")), 400);
-    problem(post("application/json", Buffer.buffer("\"text\"")), 400);
+    assertProblem(post("application/json", Buffer.buffer("[1,2]")), 400);
+    assertProblem(post("application/json", Buffer.buffer("\"text\"")), 400);
   }
 
   @Test
   @DisplayName("a missing body gets 400")
   void missingBody() {
-    problem(post("application/json", null), 400);
+    assertProblem(post("application/json", null), 400);
   }
 
   @Test
   @DisplayName("a body that is not JSON gets 415")
   void wrongMediaType() {
-    problem(post("text/plain", Buffer.buffer("name=x")), 415);
-    problem(post("application/x-www-form-urlencoded", Buffer.buffer("name=x&email=a@b.co")), 415);
+    assertProblem(post("text/plain", Buffer.buffer("name=x")), 415);
+    assertProblem(post("application/x-www-form-urlencoded", Buffer.buffer("name=x&email=a@b.co")), 415);
   }
 
   @Test
   @DisplayName("a body over 64 KiB gets 413")
   void tooLarge() {
     String big = "{\"name\":\"" + "a".repeat(70 * 1024) + "\",\"email\":\"a@b.co\"}";
-    problem(post("application/json", Buffer.buffer(big)), 413);
+    assertProblem(post("application/json", Buffer.buffer(big)), 413);
   }
 
   @Test
   @DisplayName("an unknown route gets 404 and a wrong method 405")
   void unknownRouteAndMethod() {
-    problem(await(app.http.get("/v1/nothing-here").bearerTokenAuthentication(admin).send()), 404);
-    problem(await(app.http.get("/").send()), 404);
-    problem(await(app.http.request(HttpMethod.DELETE, "/v1/customers").bearerTokenAuthentication(admin).send()), 405);
-    problem(await(app.http.request(HttpMethod.PATCH, "/v1/auth/token").send()), 405);
+    assertProblem(await(app.http.get("/v1/nothing-here").bearerTokenAuthentication(admin).send()), 404);
+    assertProblem(await(app.http.get("/").send()), 404);
+    assertProblem(await(app.http.request(HttpMethod.DELETE, "/v1/customers").bearerTokenAuthentication(admin).send()), 405);
+    assertProblem(await(app.http.request(HttpMethod.PATCH, "/v1/auth/token").send()), 405);
   }
 
   @Test
@@ -97,23 +82,23 @@ class ErrorsTest {
   void badPathId() {
     for (String bad : new String[]{"not-a-uuid", "01234567-89ab-cdef-0123-456789abcdeg", "-1", "%5B1%5D",
       "0123456789abcdef0123456789abcdef0123"}) {
-      JsonObject p = problem(await(app.http.get("/v1/customers/" + bad).bearerTokenAuthentication(admin).send()), 400);
+      JsonObject p = assertProblem(await(app.http.get("/v1/customers/" + bad).bearerTokenAuthentication(admin).send()), 400);
       assertThat(p.getJsonArray("errors").getJsonObject(0).getString("field")).as(bad).isEqualTo("id");
     }
     String unknown = java.util.UUID.randomUUID().toString();
-    problem(await(app.http.get("/v1/customers/" + unknown).bearerTokenAuthentication(admin).send()), 404);
-    problem(await(app.http.get("/v1/customers/" + unknown.toUpperCase()).bearerTokenAuthentication(admin).send()), 404);
-    problem(await(app.http.get("/v1/customers/" + unknown + "/favorites/x").bearerTokenAuthentication(admin).send()), 400);
+    assertProblem(await(app.http.get("/v1/customers/" + unknown).bearerTokenAuthentication(admin).send()), 404);
+    assertProblem(await(app.http.get("/v1/customers/" + unknown.toUpperCase()).bearerTokenAuthentication(admin).send()), 404);
+    assertProblem(await(app.http.get("/v1/customers/" + unknown + "/favorites/x").bearerTokenAuthentication(admin).send()), 400);
   }
 
   @Test
   @DisplayName("bad query parameters get 400 naming the parameter")
   void badQuery() {
-    JsonObject p = problem(await(app.http.get("/v1/customers?limit=0").bearerTokenAuthentication(admin).send()), 400);
+    JsonObject p = assertProblem(await(app.http.get("/v1/customers?limit=0").bearerTokenAuthentication(admin).send()), 400);
     assertThat(p.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("limit");
-    problem(await(app.http.get("/v1/customers?limit=abc").bearerTokenAuthentication(admin).send()), 400);
-    problem(await(app.http.get("/v1/customers?limit=101").bearerTokenAuthentication(admin).send()), 400);
-    JsonObject c = problem(await(app.http.get("/v1/customers?cursor=bm90LWEtY3Vyc29y").bearerTokenAuthentication(admin).send()), 400);
+    assertProblem(await(app.http.get("/v1/customers?limit=abc").bearerTokenAuthentication(admin).send()), 400);
+    assertProblem(await(app.http.get("/v1/customers?limit=101").bearerTokenAuthentication(admin).send()), 400);
+    JsonObject c = assertProblem(await(app.http.get("/v1/customers?cursor=bm90LWEtY3Vyc29y").bearerTokenAuthentication(admin).send()), 400);
     assertThat(c.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("cursor");
   }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,8 +44,7 @@ class HealthTest {
       assertThat(await(app.http.get("/v1/customers/" + c.getString("id")).bearerTokenAuthentication(admin).send())
         .statusCode()).isEqualTo(200);
       HttpResponse<Buffer> revoke = await(app.http.post("/v1/auth/revoke").bearerTokenAuthentication(admin).send());
-      assertThat(revoke.statusCode()).isEqualTo(503);
-      assertThat(revoke.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertProblem(revoke, 503);
     }
   }
 
@@ -59,8 +59,7 @@ class HealthTest {
       assertThat(ready.bodyAsJsonObject().getJsonObject("checks").getString("postgres")).isEqualTo("DOWN");
       String admin = app.adminToken();
       HttpResponse<Buffer> r = await(app.http.get("/v1/customers/" + UUID.randomUUID()).bearerTokenAuthentication(admin).send());
-      assertThat(r.statusCode()).isEqualTo(503);
-      assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertProblem(r, 503);
     }
   }
 }

@@ -1,14 +1,15 @@
 package com.favoriteproducts.http;
 
+import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 
@@ -18,18 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("edge response cache: reads are served from it, and every change through the service shows at once")
 class ResponseCacheTest {
 
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c.put("HTTP_INSTANCES", 1).put("RESPONSE_CACHE_TTL_MS", 60_000));
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig().put("HTTP_INSTANCES", 1).put("RESPONSE_CACHE_TTL_MS", 60_000));
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private JsonObject get(String path) {
@@ -100,14 +96,14 @@ class ResponseCacheTest {
 
   @Test
   @DisplayName("entries expire after RESPONSE_CACHE_TTL_MS, and RESPONSE_CACHE_SIZE=0 turns the cache off")
-  void ttlAndOff() throws InterruptedException {
+  void ttlAndOff() {
     try (TestApp shortTtl = TestApp.start(TestApp.defaultConfig().put("RESPONSE_CACHE_TTL_MS", 300));
          TestApp off = TestApp.start(TestApp.defaultConfig().put("RESPONSE_CACHE_SIZE", 0))) {
       String token = shortTtl.adminToken();
       String id = shortTtl.createCustomer(token).getString("id");
       await(shortTtl.http.get("/v1/customers/" + id).bearerTokenAuthentication(token).send());
       renameBehindTheServicesBack(id, "after ttl");
-      Thread.sleep(400);
+      Eventually.elapse(400, "the cached read expires (RESPONSE_CACHE_TTL_MS=300)");
       assertThat(await(shortTtl.http.get("/v1/customers/" + id).bearerTokenAuthentication(token).send())
         .bodyAsJsonObject().getString("name")).isEqualTo("after ttl");
 

@@ -9,14 +9,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.micrometer.backends.BackendRegistries;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,21 +30,16 @@ class MetricsTest {
 
   static final long LOCAL_TTL_MS = 2000;
   static final long BREAKER_RESET_MS = 3000;
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("PRODUCTS_LOCAL_TTL_MS", LOCAL_TTL_MS)
+    .put("PRODUCTS_BREAKER_MAX_FAILURES", 2).put("PRODUCTS_BREAKER_RESET_MS", BREAKER_RESET_MS)
+    .put("JOBS_MAX_ATTEMPTS", 2).put("JOBS_RETRY_DELAYS_MS", "200"));
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("PRODUCTS_LOCAL_TTL_MS", LOCAL_TTL_MS)
-      .put("PRODUCTS_BREAKER_MAX_FAILURES", 2).put("PRODUCTS_BREAKER_RESET_MS", BREAKER_RESET_MS)
-      .put("JOBS_MAX_ATTEMPTS", 2).put("JOBS_RETRY_DELAYS_MS", "200"));
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   @BeforeEach
@@ -86,7 +82,7 @@ class MetricsTest {
 
   @Test
   @DisplayName("an add, cached lookups and a 404 show up in our meters and Vert.x's; the breaker gauge reads closed")
-  void meters() throws InterruptedException {
+  void meters() {
     String customer = app.createCustomer(admin).getString("id");
     String product = app.fakeProducts.newProduct().getString("id");
     String unknown = UUID.randomUUID().toString();
@@ -117,7 +113,7 @@ class MetricsTest {
     assertThat(cacheAll(s1, s2)).isEqualTo(1);
 
     // once the in-process copies have expired, both answers come from Redis
-    Thread.sleep(LOCAL_TTL_MS + 200);
+    Eventually.elapse(LOCAL_TTL_MS + 200, "the in-process copies expire (PRODUCTS_LOCAL_TTL_MS)");
     assertThat(product(app, admin, product).statusCode()).isEqualTo(200);
     assertThat(product(app, admin, unknown).statusCode()).isEqualTo(404);
     Exposition s3 = scrape(app);
@@ -217,9 +213,7 @@ class MetricsTest {
       assertThat(BackendRegistries.getNow(MetricsConfig.from(off.config).registryName())).isNull();
       assertThat(AppMetrics.from(off.config).enabled()).isFalse();
       HttpResponse<Buffer> metrics = await(off.http.get("/metrics").send());
-      assertThat(metrics.statusCode()).isEqualTo(404);
-      assertThat(metrics.getHeader("Content-Type")).isEqualTo("application/problem+json");
-      assertThat(metrics.bodyAsJsonObject().getInteger("status")).isEqualTo(404);
+      assertProblem(metrics, 404);
 
       String token = off.adminToken();
       String customer = off.createCustomer(token).getString("id");

@@ -1,6 +1,7 @@
 package com.favoriteproducts.product;
 
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.ProductBus;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.Future;
@@ -8,11 +9,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +20,6 @@ import java.util.UUID;
 
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Time-dependent behaviour with short settings: the fresh TTL running out (then STALE while the API fails), the
@@ -30,46 +29,34 @@ import static org.assertj.core.api.Assertions.fail;
 class ProductCacheExpiryTest {
 
   static final int RESET_MS = 500;
-  static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("VERTICLES", "products")
-      .put("PRODUCTS_CACHE_TTL_SECONDS", 1)
-      .put("PRODUCTS_LOCAL_TTL_MS", 300)
-      .put("PRODUCTS_BREAKER_MAX_FAILURES", 2)
-      .put("PRODUCTS_BREAKER_RESET_MS", RESET_MS)
-      .put("PRODUCTS_TIMEOUT_MS", 2000)
-      .put("PRODUCTS_REPLY_TIMEOUT_MS", 700));
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("VERTICLES", "products")
+    .put("PRODUCTS_CACHE_TTL_SECONDS", 1)
+    .put("PRODUCTS_LOCAL_TTL_MS", 300)
+    .put("PRODUCTS_BREAKER_MAX_FAILURES", 2)
+    .put("PRODUCTS_BREAKER_RESET_MS", RESET_MS)
+    .put("PRODUCTS_TIMEOUT_MS", 2000)
+    .put("PRODUCTS_REPLY_TIMEOUT_MS", 700));
 
   @BeforeEach
-  void reset() throws InterruptedException {
+  void reset() {
     app.fakeProducts.reset();
     app.deleteRedisKeys(ProductCache.PREFIX + "*");
-    long deadline = System.currentTimeMillis() + 5000;
-    while (true) {
+    Eventually.until(5000, "a lookup succeeds and the breaker is closed", () -> {
       String id = app.fakeProducts.newProduct().getString("id");
-      boolean ok = request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id)).succeeded();
-      if (ok && "CLOSED".equals(request(Addresses.PRODUCTS_HEALTH, new JsonObject()).result().body().getString("breaker"))) {
-        break;
-      }
-      if (System.currentTimeMillis() > deadline) {
-        fail("the breaker did not close");
-      }
-      Thread.sleep(100);
-    }
+      return request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id)).succeeded()
+        && "CLOSED".equals(breaker());
+    });
     app.fakeProducts.reset();
   }
 
   static Future<Message<JsonObject>> request(String address, JsonObject body) {
     return ProductBus.request(app.vertx, address, body);
+  }
+
+  static String breaker() {
+    return request(Addresses.PRODUCTS_HEALTH, new JsonObject()).result().body().getString("breaker");
   }
 
   static JsonObject get(String id) {
@@ -82,13 +69,14 @@ class ProductCacheExpiryTest {
 
   @Test
   @DisplayName("while the API is down, a product whose fresh entry expired is served STALE with its fetchedAt")
-  void staleWhileDown() throws InterruptedException {
+  void staleWhileDown() {
     String id = app.fakeProducts.newProduct().getString("id");
     JsonObject fresh = get(id);
     assertThat(fresh.getString("availability")).isEqualTo("AVAILABLE");
 
     app.fakeProducts.down(true);
-    Thread.sleep(1100); // the fresh TTL (1 s) runs out; the last-known copy stays
+    Eventually.pastDeadline(Instant.parse(fresh.getString("fetchedAt")).plusMillis(1100),
+      "the fresh TTL (1 s) of the copy runs out; the last-known copy stays");
     JsonObject stale = get(id);
     assertThat(stale.getString("availability")).isEqualTo("STALE");
     assertThat(stale.getString("fetchedAt")).isEqualTo(fresh.getString("fetchedAt"));
@@ -110,7 +98,8 @@ class ProductCacheExpiryTest {
 
     // The API is back: after the reset time the next lookup refreshes the product.
     app.fakeProducts.down(false);
-    Thread.sleep(RESET_MS + 100);
+    Eventually.until(RESET_MS + 100, "the breaker is half-open (PRODUCTS_BREAKER_RESET_MS)",
+      () -> "HALF_OPEN".equals(breaker()));
     JsonObject refreshed = get(id);
     assertThat(refreshed.getString("availability")).isEqualTo("AVAILABLE");
     assertThat(Instant.parse(refreshed.getString("fetchedAt"))).isAfter(Instant.parse(fresh.getString("fetchedAt")));
@@ -118,7 +107,7 @@ class ProductCacheExpiryTest {
 
   @Test
   @DisplayName("the in-process cache answers for PRODUCTS_LOCAL_TTL_MS without Redis or the API")
-  void localCache() throws InterruptedException {
+  void localCache() {
     String id = app.fakeProducts.newProduct().getString("id");
     JsonObject first = get(id);
     app.deleteRedisKeys(ProductCache.PREFIX + id);
@@ -126,7 +115,8 @@ class ProductCacheExpiryTest {
     assertThat(getMany(id, id).getJsonObject(1)).isEqualTo(first);
     assertThat(app.fakeProducts.calls(id)).isEqualTo(1);
 
-    Thread.sleep(400); // past the local TTL (300 ms): Redis has nothing, so the API is asked again
+    // past the local TTL: Redis has nothing, so the API is asked again
+    Eventually.elapse(400, "the in-process copy expires (PRODUCTS_LOCAL_TTL_MS=300)");
     JsonObject again = get(id);
     assertThat(again.getString("availability")).isEqualTo("AVAILABLE");
     assertThat(app.fakeProducts.calls(id)).isEqualTo(2);
@@ -134,7 +124,7 @@ class ProductCacheExpiryTest {
 
   @Test
   @DisplayName("a lookup answers within PRODUCTS_REPLY_TIMEOUT_MS; the slow fetch still completes and fills the cache")
-  void replyDeadline() throws InterruptedException {
+  void replyDeadline() {
     String id = app.fakeProducts.newProduct().getString("id");
     app.fakeProducts.faults(new JsonObject().put("latencyMs", 1200));
     long t0 = System.nanoTime();
@@ -148,17 +138,8 @@ class ProductCacheExpiryTest {
     if (single.failed()) {
       assertThat(((ReplyException) single.cause()).failureCode()).isEqualTo(503);
     }
-    long deadline = System.currentTimeMillis() + 3000;
-    JsonObject p = null;
-    while (System.currentTimeMillis() < deadline) {
-      JsonArray r = getMany(id);
-      if ("AVAILABLE".equals(r.getJsonObject(0).getString("availability"))) {
-        p = r.getJsonObject(0);
-        break;
-      }
-      Thread.sleep(50);
-    }
-    assertThat(p).as("the product once the slow call completed").isNotNull();
+    Eventually.until(3000, "the product is AVAILABLE once the slow call completed",
+      () -> "AVAILABLE".equals(getMany(id).getJsonObject(0).getString("availability")));
     assertThat(app.fakeProducts.calls(id)).isEqualTo(1);
   }
 

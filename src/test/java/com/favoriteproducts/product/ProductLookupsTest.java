@@ -2,6 +2,7 @@ package com.favoriteproducts.product;
 
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.ProductBus;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.Future;
@@ -14,20 +15,20 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static com.favoriteproducts.support.Problems.assertProblem;
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Product lookups over the event bus and HTTP against the real fake-products API and Redis. The in-process cache is
@@ -38,24 +39,19 @@ class ProductLookupsTest {
 
   static final int MAX_FAILURES = 3;
   static final int RESET_MS = 500;
-  static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c
+    .put("PRODUCTS_LOCAL_CACHE_SIZE", 0)
+    .put("PRODUCTS_BREAKER_MAX_FAILURES", MAX_FAILURES)
+    .put("PRODUCTS_BREAKER_RESET_MS", RESET_MS)
+    .put("PRODUCTS_TIMEOUT_MS", 1000)
+    .put("PRODUCTS_NOT_FOUND_TTL_SECONDS", 2)
+    .put("PRODUCTS_MAX_CONCURRENCY", 8));
   static String admin;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(TestApp.defaultConfig()
-      .put("PRODUCTS_LOCAL_CACHE_SIZE", 0)
-      .put("PRODUCTS_BREAKER_MAX_FAILURES", MAX_FAILURES)
-      .put("PRODUCTS_BREAKER_RESET_MS", RESET_MS)
-      .put("PRODUCTS_TIMEOUT_MS", 1000)
-      .put("PRODUCTS_NOT_FOUND_TTL_SECONDS", 2)
-      .put("PRODUCTS_MAX_CONCURRENCY", 8));
     admin = app.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   /**
@@ -63,21 +59,14 @@ class ProductLookupsTest {
    * count; one after the reset time closes a half-open breaker), then zeroed API counters.
    */
   @BeforeEach
-  void reset() throws InterruptedException {
+  void reset() {
     app.fakeProducts.reset();
     app.deleteRedisKeys(ProductCache.PREFIX + "*");
-    long deadline = System.currentTimeMillis() + 5000;
-    while (true) {
+    Eventually.until(5000, "a lookup succeeds and the breaker is closed", () -> {
       String id = app.fakeProducts.newProduct().getString("id");
-      boolean ok = request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id)).succeeded();
-      if (ok && "CLOSED".equals(health().getString("breaker"))) {
-        break;
-      }
-      if (System.currentTimeMillis() > deadline) {
-        fail("the breaker did not close: " + health());
-      }
-      Thread.sleep(100);
-    }
+      return request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id)).succeeded()
+        && "CLOSED".equals(health().getString("breaker"));
+    });
     app.fakeProducts.reset();
   }
 
@@ -175,7 +164,7 @@ class ProductLookupsTest {
 
   @Test
   @DisplayName("a 404 is remembered briefly: a product added upstream meanwhile appears after PRODUCTS_NOT_FOUND_TTL_SECONDS")
-  void notFoundIsCachedBriefly() throws InterruptedException {
+  void notFoundIsCachedBriefly() {
     String id = unknownId();
     assertThat(getFails(id).failureCode()).isEqualTo(404);
     app.fakeProducts.upsert(new JsonObject().put("id", id).put("title", "Late arrival").put("price", 10));
@@ -185,7 +174,9 @@ class ProductLookupsTest {
     long ttl = await(app.redis().ttl(ProductCache.PREFIX + id)).toLong();
     assertThat(ttl).isBetween(1L, 2L);
 
-    Thread.sleep(2100);
+    // the original wait was 2.1 s: the key must be gone by then
+    Eventually.until(2100, "the cached 404 expires in Redis", () ->
+      await(app.redis().exists(List.of(ProductCache.PREFIX + id))).toInteger() == 0);
     JsonObject p = get(id);
     assertThat(p.getString("title")).isEqualTo("Late arrival");
     assertThat(p.getString("availability")).isEqualTo("AVAILABLE");
@@ -194,7 +185,7 @@ class ProductLookupsTest {
 
   @Test
   @DisplayName("the breaker opens after repeated failures (calls stop reaching the API) and closes after recovery")
-  void breakerOpensAndCloses() throws InterruptedException {
+  void breakerOpensAndCloses() {
     app.fakeProducts.down(true);
     for (int i = 0; i < MAX_FAILURES; i++) {
       assertThat(getFails(unknownId()).failureCode()).isEqualTo(503);
@@ -215,7 +206,8 @@ class ProductLookupsTest {
     assertThat(app.fakeProducts.stats().getLong("productCalls")).as("calls while open").isEqualTo(MAX_FAILURES);
 
     // After the reset time one trial call goes through; it succeeds, so the breaker closes.
-    Thread.sleep(RESET_MS + 200);
+    Eventually.until(RESET_MS + 200, "the breaker is half-open after PRODUCTS_BREAKER_RESET_MS",
+      () -> "HALF_OPEN".equals(health().getString("breaker")));
     assertThat(health().getString("breaker")).isEqualTo("HALF_OPEN");
     assertThat(get(id).getString("availability")).isEqualTo("AVAILABLE");
     assertThat(health()).isEqualTo(new JsonObject().put("status", "UP").put("breaker", "CLOSED").put("cache", "UP"));
@@ -397,17 +389,14 @@ class ProductLookupsTest {
     assertThat(asCustomer.bodyAsJsonObject()).isEqualTo(body);
 
     HttpResponse<Buffer> missing = http(unknownId(), customer);
-    assertThat(missing.statusCode()).isEqualTo(404);
-    assertThat(missing.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(missing, 404);
     assertThat(missing.bodyAsJsonObject().getString("type")).isEqualTo("/problems/not-found");
 
     HttpResponse<Buffer> bad = http("not-a-uuid", admin);
-    assertThat(bad.statusCode()).isEqualTo(400);
-    assertThat(bad.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(bad, 400);
 
     HttpResponse<Buffer> anonymous = http(id, null);
-    assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(anonymous, 401);
     assertThat(app.fakeProducts.calls(id)).isEqualTo(1);
   }
 
@@ -416,8 +405,7 @@ class ProductLookupsTest {
   void httpUnavailable() {
     app.fakeProducts.down(true);
     HttpResponse<Buffer> r = http(app.fakeProducts.newProduct().getString("id"), admin);
-    assertThat(r.statusCode()).isEqualTo(503);
-    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertProblem(r, 503);
     assertThat(r.getHeader("Retry-After")).isEqualTo("1");
     assertThat(r.bodyAsJsonObject().getInteger("status")).isEqualTo(503);
     assertThat(r.bodyAsJsonObject().getString("type")).isEqualTo("/problems/unavailable");

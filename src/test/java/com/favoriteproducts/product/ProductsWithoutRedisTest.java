@@ -1,6 +1,7 @@
 package com.favoriteproducts.product;
 
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.TestApp;
 import com.favoriteproducts.support.TestServices;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,22 +36,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("product lookups without Redis")
 class ProductsWithoutRedisTest {
 
-  static TestApp app;
-  static int redisPort;
+  static final int redisPort = TestApp.freePort();
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(c -> c.put("REDIS_PORT", redisPort).put("PRODUCTS_LOCAL_CACHE_SIZE", 0));
   static RedisProxy proxy;
 
   @BeforeAll
   static void start() {
-    redisPort = TestApp.freePort();
     JsonObject real = TestServices.config();
-    app = TestApp.start(TestApp.defaultConfig().put("REDIS_PORT", redisPort).put("PRODUCTS_LOCAL_CACHE_SIZE", 0));
     proxy = new RedisProxy(real.getString("REDIS_HOST"), real.getInteger("REDIS_PORT"), redisPort);
   }
 
   @AfterAll
   static void stop() {
     proxy.stop();
-    app.close();
   }
 
   @BeforeEach
@@ -116,27 +116,24 @@ class ProductsWithoutRedisTest {
 
   @Test
   @DisplayName("Redis coming back is used again within about a second, and losing it again only degrades")
-  void redisComesAndGoes() throws InterruptedException {
+  void redisComesAndGoes() {
     assertThat(health().getString("cache")).isEqualTo("DOWN");
     proxy.start();
-    JsonObject h = health();
-    long deadline = System.currentTimeMillis() + 5000;
-    while (!"UP".equals(h.getString("cache")) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-      h = health();
-    }
-    assertThat(h.getString("cache")).isEqualTo("UP");
+    Eventually.until(5000, "the products verticle sees Redis again", () -> "UP".equals(health().getString("cache")));
+    assertThat(health().getString("cache")).isEqualTo("UP");
 
     String id = app.fakeProducts.newProduct().getString("id");
     request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id));
-    Thread.sleep(100); // the cache write is not awaited
+    // the cache write is not awaited by the lookup: wait for it
+    Eventually.until(1000, "the product is written to Redis",
+      () -> await(app.redis().exists(List.of(ProductCache.PREFIX + id))).toInteger() == 1);
     assertThat(request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id)).result().body().getString("availability"))
       .isEqualTo("AVAILABLE");
     assertThat(app.fakeProducts.calls(id)).as("the second lookup was a Redis hit").isEqualTo(1);
     app.deleteRedisKeys(ProductCache.PREFIX + id);
 
     proxy.stop();
-    Thread.sleep(100);
+    Eventually.until(5000, "the products verticle sees Redis gone", () -> "DOWN".equals(health().getString("cache")));
     assertThat(request(Addresses.PRODUCTS_GET, new JsonObject().put("id", id)).result().body().getString("availability"))
       .isEqualTo("AVAILABLE");
     assertThat(health().getString("cache")).isEqualTo("DOWN");

@@ -67,18 +67,24 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Waits for the start-up line (every node logs it once its verticles are deployed). */
   public NodeProcess awaitStarted(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      String out = output();
-      if (out.contains("favorite-products started")) {
-        return this;
+    try {
+      Eventually.until(timeout.toMillis(), "node " + name + " has started", () -> {
+        String out = output();
+        if (out.contains("favorite-products started")) {
+          return true;
+        }
+        if (!process.isAlive() || out.contains("start-up failed")) {
+          throw new AssertionError("node " + name + " failed to start:\n" + out);
+        }
+        return false;
+      });
+      return this;
+    } catch (AssertionError e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("timed out")) {
+        throw new AssertionError("node " + name + " did not start within " + timeout + ":\n" + output(), e);
       }
-      if (!process.isAlive() || out.contains("start-up failed")) {
-        throw new AssertionError("node " + name + " failed to start:\n" + out);
-      }
-      sleep(200);
+      throw e;
     }
-    throw new AssertionError("node " + name + " did not start within " + timeout + ":\n" + output());
   }
 
   public long pid() {
@@ -111,14 +117,6 @@ public final class NodeProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

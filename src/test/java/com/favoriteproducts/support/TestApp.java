@@ -18,6 +18,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.PoolOptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -26,33 +29,52 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole service deployed in-process (through {@link Main#deploy}) against the test services, with a web client
  * pointed at it, a direct pool on its database (to assert stored state) and helpers to get tokens.
  * The product API is the real fake-products verticle, deployed first in the same Vert.x on a free port with its admin
  * routes on ({@link #fakeProducts}); PRODUCTS_BASE_URL points at it unless the config sets one.
- * One per test class: {@code static TestApp app = TestApp.start()} in {@code @BeforeAll}, {@code app.close()} after.
+ * <p>One per test class, as a JUnit 5 extension held in a static field:
+ * <pre>{@code
+ * @RegisterExtension
+ * static final TestApp app = TestApp.perClass();                                  // the default configuration
+ * @RegisterExtension
+ * static final TestApp app = TestApp.perClass(c -> c.put("JOBS_MAX_ATTEMPTS", 3)); // extra keys
+ * }</pre>
+ * The app starts before the class's first test (and before its {@code @BeforeAll} methods, which may use it) and
+ * closes after its last test (after its {@code @AfterAll} methods), also when a test fails. Tests that need several
+ * apps, or one per test, use {@link #start(JsonObject)} in a try-with-resources block.
  */
-public final class TestApp implements AutoCloseable {
+public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   public static final String API_TOKEN = "test-api-token-" + UUID.randomUUID();
   private static final String JWT_SECRET = "test-jwt-secret-" + UUID.randomUUID();
 
-  public final Vertx vertx;
-  public final JsonObject config;
-  public final WebClient http;
-  public final Pool db;
-  public final int port;
+  // Set once, when the app starts (at once for start(...), in beforeAll for perClass(...)); never reassigned.
+  public Vertx vertx;
+  public JsonObject config;
+  public WebClient http;
+  public Pool db;
+  public int port;
   /** The in-process product API stand-in and its admin routes. */
-  public final FakeProducts fakeProducts;
+  public FakeProducts fakeProducts;
   /** Its base URL (what PRODUCTS_BASE_URL is set to by default). */
-  public final String fakeProductsUrl;
+  public String fakeProductsUrl;
   private Redis redisClient;
 
-  private final Map<String, String> deployments;
+  private Map<String, String> deployments;
+  /** For an extension: the changes to {@link #defaultConfig()} it starts with; null for an app started at once. */
+  private final UnaryOperator<JsonObject> perClassConfig;
+  /** The test class whose lifecycle this extension follows (the one that started it). */
+  private String startedFor;
 
-  private TestApp(Vertx vertx, JsonObject config, int port, FakeProducts fakeProducts, Map<String, String> deployments) {
+  private TestApp(UnaryOperator<JsonObject> perClassConfig) {
+    this.perClassConfig = perClassConfig;
+  }
+
+  private void started(Vertx vertx, JsonObject config, int port, FakeProducts fakeProducts, Map<String, String> deployments) {
     this.deployments = deployments;
     this.vertx = vertx;
     this.config = config;
@@ -63,6 +85,38 @@ public final class TestApp implements AutoCloseable {
       .setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     this.db = PgBuilder.pool().with(new PoolOptions().setMaxSize(4).setName("test-" + UUID.randomUUID()))
       .connectingTo(com.favoriteproducts.config.PgConfig.from(config).connectOptions()).using(vertx).build();
+  }
+
+  /** The app of a test class with the {@link #defaultConfig() default configuration} (see the class comment). */
+  public static TestApp perClass() {
+    return perClass(UnaryOperator.identity());
+  }
+
+  /**
+   * The app of a test class, started with {@code config} applied to a fresh {@link #defaultConfig()} (it gets the
+   * default configuration and returns it, changed: {@code c -> c.put("KEY", value)}).
+   */
+  public static TestApp perClass(UnaryOperator<JsonObject> config) {
+    return new TestApp(config);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    if (perClassConfig == null) {
+      throw new IllegalStateException("an app from TestApp.start(...) is not an extension: use TestApp.perClass(...)");
+    }
+    if (startedFor == null) { // a @Nested class inherits the extension: it shares its outer class's app
+      start(this, perClassConfig.apply(defaultConfig()));
+      startedFor = context.getUniqueId();
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (context.getUniqueId().equals(startedFor)) {
+      startedFor = null;
+      close();
+    }
   }
 
   /** The standard configuration for tests: test services, a free HTTP port, fixed test secrets. */
@@ -80,7 +134,12 @@ public final class TestApp implements AutoCloseable {
     return start(defaultConfig());
   }
 
+  /** Starts an app now (close it when done: try-with-resources). */
   public static TestApp start(JsonObject config) {
+    return start(new TestApp(null), config);
+  }
+
+  private static TestApp start(TestApp app, JsonObject config) {
     config.put("METRICS_REGISTRY", config.getString("METRICS_REGISTRY", "test-" + UUID.randomUUID()));
     // Each app its own RabbitMQ names (deleted when it closes), so two apps alive at once never share queues.
     if (!config.getBoolean("SHARE_RABBITMQ_PREFIX", false)) {
@@ -103,7 +162,8 @@ public final class TestApp implements AutoCloseable {
       vertx.close();
       throw new IllegalStateException("the service did not start: " + e.getMessage(), e);
     }
-    return new TestApp(vertx, config, config.getInteger("HTTP_PORT"), fake, deployments);
+    app.started(vertx, config, config.getInteger("HTTP_PORT"), fake, deployments);
+    return app;
   }
 
   public static int freePort() {
@@ -184,6 +244,9 @@ public final class TestApp implements AutoCloseable {
 
   @Override
   public void close() {
+    if (vertx == null) {
+      return; // never started (its start failed)
+    }
     if (deployments.containsKey(Main.FAVORITES_JOBS)) {
       undeploy(Main.FAVORITES_JOBS);
       Rabbit.deleteTopology(vertx, config);
