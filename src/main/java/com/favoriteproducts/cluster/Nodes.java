@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Builds this node's Vert.x: standalone or clustered with Hazelcast, with Prometheus metrics when enabled, and with the
@@ -29,7 +32,8 @@ import java.nio.file.Path;
 public final class Nodes {
 
   private static final Logger LOG = LoggerFactory.getLogger(Nodes.class);
-  private static volatile ClusterManager clusterManager;
+  /** The cluster manager of each clustered Vert.x of this process (tests run several; weak: closed ones go). */
+  private static final Map<Vertx, ClusterManager> CLUSTER_MANAGERS = Collections.synchronizedMap(new WeakHashMap<>());
 
   private Nodes() {
   }
@@ -51,9 +55,11 @@ public final class Nodes {
       options.getEventBusOptions().setClusterPublicHost(cluster.eventbusPublicHost());
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
-    clusterManager = manager;
     return builder.with(options).withClusterManager(manager).buildClustered().map(Nodes::withCodecs)
-      .onSuccess(v -> LOG.info("joined the cluster as node {}; members: {}", manager.getNodeId(), manager.getNodes()));
+      .onSuccess(v -> {
+        CLUSTER_MANAGERS.put(v, manager);
+        LOG.info("joined the cluster as node {}; members: {}", manager.getNodeId(), manager.getNodes());
+      });
   }
 
   private static Vertx withCodecs(Vertx vertx) {
@@ -61,9 +67,9 @@ public final class Nodes {
     return vertx;
   }
 
-  /** The cluster manager of this process when clustered, else null. */
-  public static ClusterManager clusterManager() {
-    return clusterManager;
+  /** The cluster manager of a Vert.x this class built clustered; null for a standalone one. */
+  public static ClusterManager clusterManager(Vertx vertx) {
+    return CLUSTER_MANAGERS.get(vertx);
   }
 
   /** conf/cluster.xml (CLUSTER_CONFIG), then the members and port from the configuration. */

@@ -4,6 +4,7 @@ import com.favoriteproducts.auth.Denylist;
 import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.cluster.Nodes;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -24,11 +25,13 @@ import io.vertx.ext.web.RoutingContext;
 final class HealthHandlers {
 
   private static final long CHECK_TIMEOUT_MS = 2000;
+  private final Vertx vertx;
   private final Bus bus;
   private final Denylist denylist;
 
   /** Redis is checked through the revocation denylist's client: the edge's only use of Redis. */
-  HealthHandlers(Bus bus, Denylist denylist) {
+  HealthHandlers(Vertx vertx, Bus bus, Denylist denylist) {
+    this.vertx = vertx;
     this.bus = bus;
     this.denylist = denylist;
   }
@@ -52,7 +55,7 @@ final class HealthHandlers {
       JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result())
         .put("products", products.result()).put("rabbitmq", mq.result());
       boolean ready = "UP".equals(pg.result());
-      ClusterManager cluster = Nodes.clusterManager();
+      ClusterManager cluster = Nodes.clusterManager(vertx);
       if (cluster != null) {
         boolean member = cluster.isActive();
         checks.put("cluster", member ? "UP" : "DOWN").put("clusterMembers", cluster.getNodes().size());

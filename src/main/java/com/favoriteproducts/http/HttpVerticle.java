@@ -69,7 +69,7 @@ public class HttpVerticle extends VerticleBase {
         m -> cache.invalidate(m.body() == null ? null : m.body().getString("customerId"))));
     }
     AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
-    Operation.Handlers handlers = new Operation.Handlers(new HealthHandlers(bus, denylist), auth,
+    Operation.Handlers handlers = new Operation.Handlers(new HealthHandlers(vertx, bus, denylist), auth,
       new CustomerHandlers(bus, cache),
       new FavoriteHandlers(vertx, bus, JobsConfig.from(config).waitMaxSeconds(), cache),
       new ProductHandlers(bus, (products.breakerResetMs() + 999) / 1000));
