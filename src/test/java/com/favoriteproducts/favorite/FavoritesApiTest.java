@@ -1,6 +1,7 @@
 package com.favoriteproducts.favorite;
 
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.Rabbit;
 import com.favoriteproducts.support.TestApp;

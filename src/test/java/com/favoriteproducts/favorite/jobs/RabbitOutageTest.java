@@ -1,5 +1,6 @@
-package com.favoriteproducts.favorite;
+package com.favoriteproducts.favorite.jobs;
 
+import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.Rabbit;
 import com.favoriteproducts.support.TcpProxy;

@@ -1,6 +1,7 @@
-package com.favoriteproducts.favorite;
+package com.favoriteproducts.favorite.jobs;
 
 import com.favoriteproducts.favorite.jobs.RabbitTopology;
+import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.Rabbit;
 import com.favoriteproducts.support.TestApp;
