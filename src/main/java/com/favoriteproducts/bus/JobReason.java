@@ -3,7 +3,7 @@ package com.favoriteproducts.bus;
 import java.util.Locale;
 
 /** Why a job {@link JobStatus#FAILED}, as {@code jobs.get} shows it in {@code reason} (the lower-case name). */
-public enum JobReason {
+public enum JobReason implements WireName {
   /** The product API says the product does not exist: no retry. */
   PRODUCT_NOT_FOUND,
   /** The customer already has FAVORITES_MAX_PER_CUSTOMER favorites. */
@@ -13,17 +13,13 @@ public enum JobReason {
 
   private final String wire = name().toLowerCase(Locale.ROOT);
 
+  @Override
   public String wire() {
     return wire;
   }
 
   /** The reason of a wire value; null for none or an unknown one. */
   public static JobReason of(String value) {
-    for (JobReason r : values()) {
-      if (r.wire.equals(value)) {
-        return r;
-      }
-    }
-    return null;
+    return WireName.find(values(), value);
   }
 }

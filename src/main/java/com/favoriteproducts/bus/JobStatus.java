@@ -3,7 +3,7 @@ package com.favoriteproducts.bus;
 import java.util.Locale;
 
 /** The status of an add job, as {@code jobs.get} and the job table hold it (the wire value is the lower-case name). */
-public enum JobStatus {
+public enum JobStatus implements WireName {
   /** Waiting for (another) attempt. */
   PENDING,
   /** The favorite is stored. */
@@ -13,17 +13,13 @@ public enum JobStatus {
 
   private final String wire = name().toLowerCase(Locale.ROOT);
 
+  @Override
   public String wire() {
     return wire;
   }
 
   /** The status of a wire value; null for anything else. */
   public static JobStatus of(String value) {
-    for (JobStatus s : values()) {
-      if (s.wire.equals(value)) {
-        return s;
-      }
-    }
-    return null;
+    return WireName.find(values(), value);
   }
 }

@@ -13,9 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,20 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FavoritesApiTest {
 
   @RegisterExtension
+  @Order(1)
   static final TestApp app = TestApp.perClass(c -> c
     .put("JOBS_RETRY_DELAYS_MS", "200,400").put("JOBS_SWEEP_INTERVAL_MS", 500)
     .put("PRODUCTS_BREAKER_RESET_MS", 300));
-  static FavoritesClient api;
-
-  @BeforeAll
-  static void start() {
-    api = new FavoritesClient(app);
-  }
-
-  @BeforeEach
-  void healthyProductApi() {
-    app.fakeProducts.reset();
-  }
+  @RegisterExtension
+  @Order(2)
+  static final FavoritesClient api = FavoritesClient.perClass(app);
 
   @Test
   @DisplayName("PUT with Prefer: wait stores the favorite (201 with the product data); adding it again by PUT or POST is 200")

@@ -1,12 +1,14 @@
 package com.favoriteproducts.support;
 
-import com.favoriteproducts.support.TestApp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,15 +16,48 @@ import java.util.UUID;
 
 import static com.favoriteproducts.support.TestApp.await;
 
-/** The favorites API of a test app, and its stored state, for the favorites tests. */
-public final class FavoritesClient {
+/**
+ * The favorites API of a test app, and its stored state, for the favorites tests. As an extension, registered after the
+ * class's app ({@code @Order} on both fields), it takes the admin token once and gives every test a healthy product
+ * API (the fake's faults reset):
+ * <pre>
+ * &#64;RegisterExtension &#64;Order(1)
+ * static final TestApp app = TestApp.perClass(...);
+ * &#64;RegisterExtension &#64;Order(2)
+ * static final FavoritesClient api = FavoritesClient.perClass(app);
+ * </pre>
+ */
+public final class FavoritesClient implements BeforeAllCallback, BeforeEachCallback {
 
   public final TestApp app;
-  public final String admin;
+  /** The admin token; set once: by {@link #of}, or when the class starts ({@link #perClass}). */
+  public String admin;
 
-  public FavoritesClient(TestApp app) {
+  private FavoritesClient(TestApp app, String admin) {
     this.app = app;
-    this.admin = app.adminToken();
+    this.admin = admin;
+  }
+
+  /** For an app already running. */
+  public static FavoritesClient of(TestApp app) {
+    return new FavoritesClient(app, app.adminToken());
+  }
+
+  /** For a per-class app that is not running yet: an extension to register after it. */
+  public static FavoritesClient perClass(TestApp app) {
+    return new FavoritesClient(app, null);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    if (admin == null) {
+      admin = app.adminToken();
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    app.fakeProducts.reset();
   }
 
   public String newCustomer() {

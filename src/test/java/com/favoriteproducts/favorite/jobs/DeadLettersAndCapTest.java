@@ -7,9 +7,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,20 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeadLettersAndCapTest {
 
   @RegisterExtension
+  @Order(1)
   static final TestApp app = TestApp.perClass(c -> c
     .put("JOBS_MAX_ATTEMPTS", 3).put("JOBS_RETRY_DELAYS_MS", "100,200").put("FAVORITES_MAX_PER_CUSTOMER", 2)
     .put("PRODUCTS_BREAKER_RESET_MS", 200));
-  static FavoritesClient api;
-
-  @BeforeAll
-  static void start() {
-    api = new FavoritesClient(app);
-  }
-
-  @BeforeEach
-  void healthyProductApi() {
-    app.fakeProducts.reset();
-  }
+  @RegisterExtension
+  @Order(2)
+  static final FavoritesClient api = FavoritesClient.perClass(app);
 
   private JsonObject dead() {
     HttpResponse<Buffer> r = api.get("/v1/admin/jobs/dead", api.admin);

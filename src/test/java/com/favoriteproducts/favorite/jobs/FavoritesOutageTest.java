@@ -11,9 +11,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,21 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FavoritesOutageTest {
 
   @RegisterExtension
+  @Order(1)
   static final TestApp app = TestApp.perClass(c -> c
     .put("JOBS_RETRY_DELAYS_MS", "200,400").put("JOBS_MAX_ATTEMPTS", 1000).put("JOBS_SWEEP_INTERVAL_MS", 500)
     .put("PRODUCTS_BREAKER_RESET_MS", 300).put("PRODUCTS_CACHE_TTL_SECONDS", 1).put("PRODUCTS_LOCAL_TTL_MS", 200)
     .put("PRODUCTS_REPLY_TIMEOUT_MS", 1000));
-  static FavoritesClient api;
-
-  @BeforeAll
-  static void start() {
-    api = new FavoritesClient(app);
-  }
-
-  @BeforeEach
-  void healthyProductApi() {
-    app.fakeProducts.reset();
-  }
+  @RegisterExtension
+  @Order(2)
+  static final FavoritesClient api = FavoritesClient.perClass(app);
 
   @Test
   @DisplayName("product API down during adds: every add is accepted, jobs retry (never failed as not found), lists stay 200, and all are stored after recovery")

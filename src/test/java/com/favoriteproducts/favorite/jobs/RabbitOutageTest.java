@@ -36,7 +36,7 @@ class RabbitOutageTest {
       .put("JOBS_UNPUBLISHED_AFTER_MS", 300);
     try (TcpProxy proxy = new TcpProxy(proxyPort, base.getString("RABBITMQ_HOST"), base.getInteger("RABBITMQ_PORT"));
          TestApp app = TestApp.start(config)) {
-      FavoritesClient api = new FavoritesClient(app);
+      FavoritesClient api = FavoritesClient.of(app);
       JsonObject ready = await(app.http.get("/health/ready").send()).bodyAsJsonObject();
       assertThat(ready.getString("status")).isEqualTo("DEGRADED");
       assertThat(ready.getJsonObject("checks").getString("rabbitmq")).isEqualTo("DOWN");
