@@ -53,7 +53,8 @@ public final class BusHandlers {
     return drainMs <= 0 ? unregistered : unregistered.compose(v -> vertx.timer(drainMs)).mapEmpty();
   }
 
-  private void handle(String address, Message<JsonObject> msg, Function<Message<JsonObject>, Future<JsonObject>> handler) {
+  private void handle(String address, Message<JsonObject> msg,
+                      Function<Message<JsonObject>, Future<JsonObject>> handler) {
     Future<JsonObject> result;
     try {
       result = handler.apply(msg);

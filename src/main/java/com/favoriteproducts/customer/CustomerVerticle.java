@@ -47,7 +47,8 @@ public class CustomerVerticle extends VerticleBase {
       .on(Addresses.CUSTOMERS_PATCH, m -> update(m, true))
       .on(Addresses.CUSTOMERS_DELETE, this::delete)
       .on(Addresses.CUSTOMERS_LIST, this::list)
-      .on(Addresses.CUSTOMERS_HEALTH, m -> pool.query("SELECT 1").execute().map(rs -> new JsonObject().put("status", "UP")));
+      .on(Addresses.CUSTOMERS_HEALTH,
+        m -> pool.query("SELECT 1").execute().map(rs -> new JsonObject().put("status", "UP")));
     return handlers.ready();
   }
 

@@ -74,7 +74,8 @@ public record Job(UUID id, UUID customerId, UUID productId, JobStatus status, St
   private static Job parse(JsonObject body) {
     try {
       return new Job(UUID.fromString(body.getString("jobId")), UUID.fromString(body.getString("customerId")),
-        UUID.fromString(body.getString("productId")), JobStatus.PENDING, null, body.getInteger("attempt", 0), null, null, null);
+        UUID.fromString(body.getString("productId")), JobStatus.PENDING, null, body.getInteger("attempt", 0), null,
+        null, null);
     } catch (RuntimeException e) {
       return null;
     }

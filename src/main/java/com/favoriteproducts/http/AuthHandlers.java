@@ -1,10 +1,10 @@
 package com.favoriteproducts.http;
 
-import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.auth.Denylist;
-import com.favoriteproducts.config.JwtConfig;
 import com.favoriteproducts.auth.Principal;
 import com.favoriteproducts.auth.TokenIssuer;
+import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.config.JwtConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;

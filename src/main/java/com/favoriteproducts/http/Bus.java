@@ -1,9 +1,9 @@
 package com.favoriteproducts.http;
 
+import com.favoriteproducts.bus.BusFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import com.favoriteproducts.bus.BusFailure;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -51,7 +51,7 @@ public final class Bus {
     rc.fail(err);
   }
 
-  /** A verticle's answer: a {@link BusFailure} (or, from a node without its codec, a plain failure with the code). */
+  /** A verticle's answer: a {@link BusFailure}, with its fields for a 400 (any other failure by its code alone). */
   private static void recipientFailure(RoutingContext rc, ReplyException re) {
     int code = re.failureCode();
     String msg = re.getMessage();

@@ -1,10 +1,10 @@
 package com.favoriteproducts.http;
 
+import com.favoriteproducts.auth.Principal;
 import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.bus.JobReason;
 import com.favoriteproducts.bus.JobStatus;
 import com.favoriteproducts.bus.Paging;
-import com.favoriteproducts.auth.Principal;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -151,7 +151,8 @@ final class FavoriteHandlers {
       return;
     }
     Integer limit = Requests.queryInt(rc, "limit");
-    JsonObject req = new JsonObject().put("customerId", customerId).put("limit", limit == null ? Paging.DEFAULT_LIMIT : limit);
+    JsonObject req = new JsonObject().put("customerId", customerId)
+      .put("limit", limit == null ? Paging.DEFAULT_LIMIT : limit);
     String cursor = Requests.query(rc, "cursor");
     if (cursor != null) {
       req.put("cursor", cursor);
@@ -190,7 +191,8 @@ final class FavoriteHandlers {
       return;
     }
     Integer limit = Requests.queryInt(rc, "limit");
-    bus.request(Addresses.JOBS_DEAD_LIST, new JsonObject().put("limit", limit == null ? Paging.DEAD_DEFAULT_LIMIT : limit))
+    int size = limit == null ? Paging.DEAD_DEFAULT_LIMIT : limit;
+    bus.request(Addresses.JOBS_DEAD_LIST, new JsonObject().put("limit", size))
       .onSuccess(r -> Json.send(rc, 200, r))
       .onFailure(err -> Bus.fail(rc, err));
   }

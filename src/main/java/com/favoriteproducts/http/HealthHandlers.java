@@ -5,11 +5,11 @@ import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.cluster.Nodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.web.RoutingContext;
 
 

@@ -1,7 +1,7 @@
 package com.favoriteproducts.product;
 
-import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.bus.Availability;
+import com.favoriteproducts.config.ProductsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -185,7 +185,8 @@ final class ProductLookups {
 
   /** The answer when the API could not be asked or failed: the last-known copy, or nothing. */
   private static JsonObject failedOver(String id, Flight f) {
-    return f.stale != null ? Product.withAvailability(f.stale, Availability.STALE) : Product.bare(id, Availability.UNAVAILABLE);
+    return f.stale != null ? Product.withAvailability(f.stale, Availability.STALE)
+      : Product.bare(id, Availability.UNAVAILABLE);
   }
 
   private JsonObject remember(String id, JsonObject answer, long validUntilMillis) {

@@ -50,7 +50,8 @@ public class ProductVerticle extends VerticleBase {
     cache = new ProductCache(vertx, RedisConfig.from(config()), cfg.cacheTimeoutMs());
     lookups = new ProductLookups(vertx, cfg, client, cache,
       new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), System::currentTimeMillis), metrics);
-    handlers = new BusHandlers(vertx, LOG, err -> new BusFailure(BusFailure.UNAVAILABLE, "product lookups are unavailable"))
+    handlers = new BusHandlers(vertx, LOG,
+      err -> new BusFailure(BusFailure.UNAVAILABLE, "product lookups are unavailable"))
       .on(Addresses.PRODUCTS_GET, this::get)
       .on(Addresses.PRODUCTS_GET_MANY, this::getMany)
       .on(Addresses.PRODUCTS_HEALTH, m -> health());

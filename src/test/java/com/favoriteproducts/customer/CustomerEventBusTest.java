@@ -1,8 +1,8 @@
 package com.favoriteproducts.customer;
 
+import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.FieldError;
-import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package com.favoriteproducts.favorite;
 
 import com.favoriteproducts.bus.Addresses;
-import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Eventually;
+import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Rabbit;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.Future;

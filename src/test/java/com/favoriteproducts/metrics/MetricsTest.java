@@ -1,7 +1,6 @@
 package com.favoriteproducts.metrics;
 
 import com.favoriteproducts.config.MetricsConfig;
-import com.favoriteproducts.cluster.Nodes;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.buffer.Buffer;

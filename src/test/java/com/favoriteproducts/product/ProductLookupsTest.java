@@ -1,7 +1,7 @@
 package com.favoriteproducts.product;
 
-import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.ProductBus;
 import com.favoriteproducts.support.TestApp;

@@ -101,7 +101,8 @@ final class JobStore {
     for (int from = 0; from < productIds.size(); from += Paging.MAX_PRODUCT_IDS) {
       JsonArray ids = new JsonArray(new ArrayList<>(productIds.subList(from,
         Math.min(productIds.size(), from + Paging.MAX_PRODUCT_IDS))));
-      parts.add(vertx.eventBus().request(Addresses.PRODUCTS_GET_MANY, new JsonObject().put("ids", ids), productOptions));
+      parts.add(vertx.eventBus().request(Addresses.PRODUCTS_GET_MANY, new JsonObject().put("ids", ids),
+        productOptions));
     }
     return Future.all(parts).map(cf -> {
       Map<String, JsonObject> out = new HashMap<>();
@@ -190,7 +191,8 @@ final class JobStore {
         .compose(pending -> {
           Map<UUID, Long> counts = pending.counts();
           List<Job> tight = found.stream().filter(j -> pending.ids().contains(j.id())
-            && counts.getOrDefault(j.customerId(), 0L) + perCustomer.get(j.customerId()) > cfg.maxPerCustomer()).toList();
+              && counts.getOrDefault(j.customerId(), 0L) + perCustomer.get(j.customerId()) > cfg.maxPerCustomer())
+            .toList();
           return (tight.isEmpty() ? Future.succeededFuture(Set.<String>of())
             : FavoriteRepository.storedPairs(tx, tight.stream().map(Job::customerId).toList(),
               tight.stream().map(Job::productId).toList()))

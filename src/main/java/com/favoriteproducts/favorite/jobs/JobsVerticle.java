@@ -28,7 +28,7 @@ import java.util.UUID;
  * <ul>
  *   <li>{@link JobPublisher}: publishes jobs with confirms, records the confirms, the sweeper, the events relay;</li>
  *   <li>{@link JobConsumer}: takes deliveries of the work queue in batches and acknowledges them;</li>
- *   <li>{@link JobStore}: one attempt of a batch of jobs (product lookups, one transaction), retries, dead letters;</li>
+ *   <li>{@link JobStore}: one attempt of a batch of jobs (lookups, one transaction), retries, dead letters;</li>
  *   <li>{@link DeadLetters}: {@code jobs.dead.list} and {@code jobs.dead.replay} for operators;</li>
  *   <li>{@link RabbitConnection} and {@link RabbitTopology}: the connection, kept alive, and the queues.</li>
  * </ul>

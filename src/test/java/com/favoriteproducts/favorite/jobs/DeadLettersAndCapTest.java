@@ -1,7 +1,7 @@
 package com.favoriteproducts.favorite.jobs;
 
-import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Eventually;
+import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package com.favoriteproducts.favorite.jobs;
 
 import com.favoriteproducts.favorite.jobs.RabbitTopology;
-import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Eventually;
+import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Rabbit;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.buffer.Buffer;

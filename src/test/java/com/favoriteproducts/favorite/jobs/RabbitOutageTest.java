@@ -1,7 +1,7 @@
 package com.favoriteproducts.favorite.jobs;
 
-import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Eventually;
+import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Rabbit;
 import com.favoriteproducts.support.TcpProxy;
 import com.favoriteproducts.support.TestApp;
