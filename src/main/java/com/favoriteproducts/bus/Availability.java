@@ -19,14 +19,15 @@ public enum Availability {
   /** The availability of a reply entry; {@link #UNAVAILABLE} for none or an unknown value. */
   public static Availability of(JsonObject product) {
     String value = product == null ? null : product.getString("availability");
-    if (value != null) {
-      for (Availability a : values()) {
-        if (a.name().equals(value)) {
-          return a;
-        }
-      }
+    if (value == null) {
+      return UNAVAILABLE;
     }
-    return UNAVAILABLE;
+    return switch (value) {
+      case "AVAILABLE" -> AVAILABLE;
+      case "STALE" -> STALE;
+      case "NOT_FOUND" -> NOT_FOUND;
+      default -> UNAVAILABLE;
+    };
   }
 
   /** AVAILABLE or STALE: the entry carries product data. */

@@ -11,6 +11,7 @@ public enum JobReason implements WireName {
   /** The product API could not answer within JOBS_MAX_ATTEMPTS attempts: the job is dead-lettered. */
   RETRIES_EXHAUSTED;
 
+  private static final JobReason[] VALUES = values();
   private final String wire = name().toLowerCase(Locale.ROOT);
 
   @Override
@@ -20,6 +21,6 @@ public enum JobReason implements WireName {
 
   /** The reason of a wire value; null for none or an unknown one. */
   public static JobReason of(String value) {
-    return WireName.find(values(), value);
+    return WireName.find(VALUES, value);
   }
 }

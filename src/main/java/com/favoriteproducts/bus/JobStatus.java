@@ -11,6 +11,7 @@ public enum JobStatus implements WireName {
   /** Given up, with a {@link JobReason}. */
   FAILED;
 
+  private static final JobStatus[] VALUES = values();
   private final String wire = name().toLowerCase(Locale.ROOT);
 
   @Override
@@ -20,6 +21,6 @@ public enum JobStatus implements WireName {
 
   /** The status of a wire value; null for anything else. */
   public static JobStatus of(String value) {
-    return WireName.find(values(), value);
+    return WireName.find(VALUES, value);
   }
 }
