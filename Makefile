@@ -55,7 +55,7 @@ down: ## stop the Docker stack and drop its volumes
 logs: ## follow the Docker stack's logs
 	$(COMPOSE) logs -f
 
-bench: build ## benchmark: ceilings + service scenarios on loopback, writes bench/results/latest.{json,md} (~5 min)
+bench: build ## benchmark: ceilings + service scenarios on loopback, writes bench/results/latest.{json,md} (~7 min)
 	@bench/run.sh
 
 clean: ## remove build output (keeps .run/ tokens)
