@@ -117,9 +117,9 @@ public final class Main {
   }
 
   /** The verticles this node runs, validated. */
-  public static Set<String> verticles(JsonObject config) {
+  static Set<String> verticles(DeployConfig deploy) {
     Set<String> names = new LinkedHashSet<>();
-    String list = DeployConfig.from(config).verticles();
+    String list = deploy.verticles();
     for (String raw : (list == null ? String.join(",", ALL) : list).split(",")) {
       String n = raw.trim().toLowerCase(Locale.ROOT);
       if (n.isEmpty()) {
@@ -138,9 +138,11 @@ public final class Main {
    * Completes with the deployment id of each verticle name, in deployment order.
    */
   public static Future<Map<String, String>> deploy(Vertx vertx, JsonObject config) {
+    DeployConfig deploy;
     Set<String> names;
     try {
-      names = verticles(config);
+      deploy = DeployConfig.from(config);
+      names = verticles(deploy);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -148,7 +150,6 @@ public final class Main {
       ? vertx.executeBlocking(() -> Migrations.load(vertx, PgConfig.from(config))).compose(Migrations::run)
       : Future.succeededFuture();
     int cores = Runtime.getRuntime().availableProcessors();
-    DeployConfig deploy = DeployConfig.from(config);
     long t0 = System.nanoTime();
     return schema.compose(v -> {
       LOG.info("schema ready after {} ms", (System.nanoTime() - t0) / 1_000_000);

@@ -1,0 +1,27 @@
+package com.favoriteproducts;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Main.deploy: a bad deployment configuration fails the start-up future (logged, then exit 1), never throws")
+class MainTest {
+
+  @Test
+  @DisplayName("an instance count that is not a number, and an unknown verticle name")
+  void badDeployConfig(Vertx vertx) {
+    Future<?> badCount = Main.deploy(vertx, new JsonObject().put("VERTICLES", "http").put("HTTP_INSTANCES", "abc"));
+    assertThat(badCount.failed()).isTrue();
+    assertThat(badCount.cause()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HTTP_INSTANCES");
+    Future<?> badName = Main.deploy(vertx, new JsonObject().put("VERTICLES", "http,nope"));
+    assertThat(badName.failed()).isTrue();
+    assertThat(badName.cause()).hasMessageContaining("unknown verticle 'nope'");
+  }
+}
