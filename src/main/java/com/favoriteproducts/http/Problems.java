@@ -14,6 +14,8 @@ public final class Problems {
 
   public static final String MEDIA_TYPE = "application/problem+json";
   private static final String TYPE_BASE = "/problems/";
+  /** The {@code Retry-After} of a 503 whose handler set none: a dependency that is down is retried soon. */
+  private static final String RETRY_AFTER_SECONDS = "1";
 
   private Problems() {
   }
@@ -40,6 +42,9 @@ public final class Problems {
     }
     if (status == 401) {
       res.putHeader("WWW-Authenticate", "Bearer");
+    }
+    if (status == 503 && !res.headers().contains("Retry-After")) {
+      res.putHeader("Retry-After", RETRY_AFTER_SECONDS); // every 503 says when to try again (a handler may know better)
     }
     res.setStatusCode(status).putHeader("Content-Type", MEDIA_TYPE).end(body.toBuffer());
   }
