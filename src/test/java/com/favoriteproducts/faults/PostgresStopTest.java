@@ -6,7 +6,6 @@ import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.PrivatePostgres;
 import com.favoriteproducts.support.TestApp;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,17 +59,11 @@ class PostgresStopTest {
       traffic.awaitSuccesses(3, 20_000, "adds and reads succeed before the stop");
       down = System.currentTimeMillis();
       pg.stop();
-      Eventually.until(10_000, "readiness says PostgreSQL is down", () -> {
-        JsonObject r = Traffic.readiness(app);
-        return r != null && r.getInteger("httpStatus") == 503 && "DOWN".equals(r.getString("status"))
-          && "DOWN".equals(r.getJsonObject("checks").getString("postgres"));
-      });
+      Eventually.until(10_000, "readiness says PostgreSQL is down",
+        () -> Traffic.readinessIs(app, 503, "DOWN", Map.of("postgres", "DOWN")));
       Eventually.pastDeadline(java.time.Instant.ofEpochMilli(down + DOWN_MS), "PostgreSQL stays down for a while");
       pg.start();
-      Eventually.until(20_000, "readiness is UP again", () -> {
-        JsonObject r = Traffic.readiness(app);
-        return r != null && r.getInteger("httpStatus") == 200 && "UP".equals(r.getString("status"));
-      });
+      Eventually.until(20_000, "readiness is UP again", () -> Traffic.readinessIs(app, 200, "UP", Map.of()));
       traffic.awaitSuccesses(3, 20_000, "adds and reads succeed again after the restart");
       recovered = System.currentTimeMillis();
       Eventually.elapse(2000, "traffic goes on after the recovery");

@@ -208,10 +208,14 @@ final class Traffic implements AutoCloseable {
     }
   }
 
-  /** Readiness's check of one dependency ("postgres", "redis", "rabbitmq", "products"). */
-  static String check(TestApp app, String name) {
+  /**
+   * Readiness answers {@code httpStatus} with {@code status} and the given checks ("postgres", "redis", "rabbitmq",
+   * "products" to "UP", "DOWN", "DEGRADED").
+   */
+  static boolean readinessIs(TestApp app, int httpStatus, String status, Map<String, String> checks) {
     JsonObject r = readiness(app);
-    return r == null ? "NO ANSWER" : r.getJsonObject("checks").getString(name);
+    return r != null && r.getInteger("httpStatus") == httpStatus && status.equals(r.getString("status"))
+      && checks.entrySet().stream().allMatch(e -> e.getValue().equals(r.getJsonObject("checks").getString(e.getKey())));
   }
 
   private static void pause(long ms) {

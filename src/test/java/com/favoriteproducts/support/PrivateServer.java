@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +36,7 @@ import java.util.stream.Stream;
  */
 public abstract class PrivateServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(PrivateServer.class);
   private static final int LOG_TAIL_CHARS = 6000;
 
   /** What it is, for messages: "PostgreSQL", "Redis", "RabbitMQ". */
@@ -45,7 +48,9 @@ public abstract class PrivateServer implements BeforeAllCallback, AfterAllCallba
   private final long startTimeoutMs;
   private final Thread shutdownHook = new Thread(this::remove, "private-server-cleanup");
   private boolean prepared;
-  private boolean waitInBeforeAll = true;
+  private boolean startInBeforeAll = true;
+  private long launchedAt;
+  private volatile long lastStartMillis;
   private boolean removed;
   /** The running server's process, for the kinds that run it as a child of this JVM. */
   protected Process process;
@@ -83,20 +88,19 @@ public abstract class PrivateServer implements BeforeAllCallback, AfterAllCallba
   protected abstract List<Path> logFiles();
 
   /**
-   * As an extension: only launch it in {@code beforeAll}, not wait for it (a server slow to boot starts while the app
-   * starts; the test calls {@link #awaitAccepting()} when it needs it).
+   * As an extension: do not start it in {@code beforeAll}, the test does ({@link #start()}, or
+   * {@link #launchInBackground()} then {@link #awaitAccepting()}): to start the app before its server. It is still
+   * removed after the class.
    */
-  public PrivateServer bootingInBackground() {
-    waitInBeforeAll = false;
+  public PrivateServer startedByTheTest() {
+    startInBeforeAll = false;
     return this;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    if (waitInBeforeAll) {
+    if (startInBeforeAll) {
       start();
-    } else {
-      launchInBackground();
     }
   }
 
@@ -115,6 +119,7 @@ public abstract class PrivateServer implements BeforeAllCallback, AfterAllCallba
         prepare();
         prepared = true;
       }
+      launchedAt = System.currentTimeMillis();
       launch();
     } catch (IOException | RuntimeException e) {
       throw new AssertionError("the private " + kind + " did not start: " + e + "\n" + logs(), e);
@@ -128,6 +133,11 @@ public abstract class PrivateServer implements BeforeAllCallback, AfterAllCallba
   public void start() {
     launchInBackground();
     awaitAccepting();
+  }
+
+  /** How long the last start took, from its launch until it accepted clients (milliseconds). */
+  public long lastStartMillis() {
+    return lastStartMillis;
   }
 
   /** Waits until the server accepts clients; fails with its logs after the start deadline or if its process died. */
@@ -145,6 +155,8 @@ public abstract class PrivateServer implements BeforeAllCallback, AfterAllCallba
       }
       sleep(50);
     }
+    lastStartMillis = System.currentTimeMillis() - launchedAt;
+    LOG.info("private {} on port {} accepts clients, {} ms after its launch", kind, port, lastStartMillis);
   }
 
   /** Crash-like stop; {@link #start()} brings it back with its data. */

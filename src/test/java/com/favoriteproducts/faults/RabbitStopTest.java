@@ -1,0 +1,109 @@
+package com.favoriteproducts.faults;
+
+import com.favoriteproducts.support.Eventually;
+import com.favoriteproducts.support.FavoritesClient;
+import com.favoriteproducts.support.PrivateRabbit;
+import com.favoriteproducts.support.PrivateServer;
+import com.favoriteproducts.support.TestApp;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The service on a RabbitMQ node of its own (a second node on this machine): the service starts before the node
+ * exists, then the node boots; later the test kills it (SIGKILL to the Erlang VM) while adds and reads run, and boots
+ * it again on the same ports and Mnesia directory. RabbitMQ only carries add jobs: adds are accepted durably in
+ * PostgreSQL all along and processed once it is back. PostgreSQL and Redis are the shared test services.
+ * (This replaces a test that cut RabbitMQ off with a TCP proxy: a killed broker also loses its connections' state,
+ * unconfirmed publishes and unacked deliveries, which a proxy cut does not show.)
+ */
+@DisplayName("RabbitMQ stopped and started under adds and reads")
+class RabbitStopTest {
+
+  static final long EVENTBUS_TIMEOUT_MS = 3000;
+  static final long MAX_ANSWER_MS = EVENTBUS_TIMEOUT_MS + 3000;
+  static final long DOWN_MS = 3000;
+
+  /** Started by the test, after the app. */
+  @RegisterExtension
+  @Order(1)
+  static final PrivateServer rabbit = new PrivateRabbit().startedByTheTest();
+  @RegisterExtension
+  @Order(2)
+  static final TestApp app = TestApp.perClass(c -> rabbit.configure(c).put("EVENTBUS_TIMEOUT_MS", EVENTBUS_TIMEOUT_MS)
+    .put("RABBITMQ_RECONNECT_INTERVAL_MS", 300).put("JOBS_SWEEP_INTERVAL_MS", 500).put("JOBS_UNPUBLISHED_AFTER_MS", 1000));
+  @RegisterExtension
+  @Order(3)
+  static final FavoritesClient api = FavoritesClient.perClass(app);
+
+  @Test
+  @DisplayName("the service starts without RabbitMQ (adds accepted, readiness DEGRADED) and uses it once it runs; "
+    + "while it is down later: adds accepted (202) and reads served, readiness 200 DEGRADED rabbitmq DOWN; after it is "
+    + "back, without a restart of the service: readiness UP, the jobs accepted meanwhile complete, every accepted add "
+    + "stored once")
+  void rabbitStopsAndStarts() {
+    assertThat(Traffic.readinessIs(app, 200, "DEGRADED", Map.of("rabbitmq", "DOWN", "postgres", "UP")))
+      .as("readiness before the node runs: " + Traffic.readiness(app)).isTrue();
+    List<String> customers = new ArrayList<>();
+    Map<String, String> addedBeforeTheNode = new HashMap<>();
+    for (int i = 0; i < 4; i++) {
+      String c = api.newCustomer();
+      customers.add(c);
+      String p = app.fakeProducts.newProduct().getString("id");
+      HttpResponse<Buffer> r = api.put(c, p);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
+      addedBeforeTheNode.put(c, p);
+    }
+    assertThat(api.count("SELECT count(*) FROM favorite_jobs WHERE customer_id = ANY($1) AND status = 'pending'"
+      + " AND published_at IS NULL", (Object) customers.stream().map(UUID::fromString).toArray(UUID[]::new)))
+      .as("the jobs wait in PostgreSQL, unpublished").isEqualTo(4);
+
+    rabbit.start();
+    Eventually.until(20_000, "readiness is UP once the node runs", () -> Traffic.readinessIs(app, 200, "UP", Map.of()));
+    Eventually.until(20_000, "the adds accepted before the node ran are stored", () -> addedBeforeTheNode.entrySet()
+      .stream().allMatch(e -> api.storedProducts(e.getKey()).contains(e.getValue())));
+
+    long down;
+    long up;
+    long recovered;
+    Traffic traffic = new Traffic(api, customers, 3, 15_000);
+    try {
+      traffic.awaitSuccesses(3, 20_000, "adds and reads succeed before the stop");
+      down = System.currentTimeMillis();
+      rabbit.stop();
+      Eventually.until(10_000, "readiness says RabbitMQ is down and the service degraded",
+        () -> Traffic.readinessIs(app, 200, "DEGRADED", Map.of("rabbitmq", "DOWN")));
+      Eventually.pastDeadline(Instant.ofEpochMilli(down + DOWN_MS), "RabbitMQ stays down for a while");
+      up = System.currentTimeMillis();
+      rabbit.start(); // the boot itself keeps it down for several more seconds
+      Eventually.until(20_000, "readiness is UP again", () -> Traffic.readinessIs(app, 200, "UP", Map.of()));
+      traffic.awaitSuccesses(3, 20_000, "adds and reads succeed after the restart");
+      recovered = System.currentTimeMillis();
+      Eventually.elapse(1000, "traffic goes on after the recovery");
+    } finally {
+      traffic.close();
+    }
+
+    Traffic.assertAllSucceeded(traffic.between(0, down), "before the stop");
+    List<Traffic.Outcome> outage = traffic.between(down, recovered);
+    Traffic.assertOnlySuccessOr503(outage, MAX_ANSWER_MS, "while RabbitMQ was down or booting");
+    Traffic.assertAllSucceeded(outage, "while RabbitMQ was down or booting: adds are accepted durably, reads need no RabbitMQ");
+    List<Traffic.Outcome> acceptedWhileDown = traffic.between(down + 500, up).stream()
+      .filter(Traffic.Outcome::acceptedAdd).toList();
+    assertThat(acceptedWhileDown).as("adds were accepted while RabbitMQ was down").isNotEmpty();
+    Traffic.assertAllSucceeded(traffic.between(recovered, Long.MAX_VALUE), "after the recovery");
+    traffic.assertAcceptedAddsStoredOnce(30_000);
+  }
+}
