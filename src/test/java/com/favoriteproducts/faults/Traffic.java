@@ -8,6 +8,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * slower than the service's own timeouts, and every accepted add stored exactly once in the end.
  */
 final class Traffic implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Traffic.class);
 
   enum Op { ADD, LIST, CUSTOMER }
 
@@ -156,7 +160,17 @@ final class Traffic implements AutoCloseable {
         wrong.add("slower than " + maxMillis + " ms: " + o);
       }
     }
+    LOG.info("{}: {}", phase, summary(outcomes));
     assertThat(wrong).as(phase + ": " + wrong.size() + " of " + outcomes.size() + " requests").isEmpty();
+  }
+
+  /** Counts by operation and status, and the slowest answer: "ADD 202x31 503x9, LIST 200x40; slowest 1012 ms". */
+  static String summary(List<Outcome> outcomes) {
+    Map<Op, Map<Integer, Long>> counts = outcomes.stream().collect(Collectors.groupingBy(Outcome::op,
+      java.util.TreeMap::new, Collectors.groupingBy(Outcome::status, java.util.TreeMap::new, Collectors.counting())));
+    String byOp = counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().entrySet().stream()
+      .map(s -> s.getKey() + "x" + s.getValue()).collect(Collectors.joining(" "))).collect(Collectors.joining(", "));
+    return byOp + "; slowest " + outcomes.stream().mapToLong(Outcome::millis).max().orElse(0) + " ms";
   }
 
   /** Every outcome is a success. */
