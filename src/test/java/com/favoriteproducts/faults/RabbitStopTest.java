@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,17 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("RabbitMQ stopped and started under adds and reads")
 class RabbitStopTest {
 
-  static final long EVENTBUS_TIMEOUT_MS = 3000;
-  static final long MAX_ANSWER_MS = EVENTBUS_TIMEOUT_MS + 3000;
-  static final long DOWN_MS = 3000;
-
   /** Started by the test, after the app. */
   @RegisterExtension
   @Order(1)
   static final PrivateServer rabbit = new PrivateRabbit().startedByTheTest();
   @RegisterExtension
   @Order(2)
-  static final TestApp app = TestApp.perClass(c -> rabbit.configure(c).put("EVENTBUS_TIMEOUT_MS", EVENTBUS_TIMEOUT_MS)
+  static final TestApp app = TestApp.perClass(c -> Outage.config(rabbit, c)
     .put("RABBITMQ_RECONNECT_INTERVAL_MS", 300).put("JOBS_SWEEP_INTERVAL_MS", 500).put("JOBS_UNPUBLISHED_AFTER_MS", 1000));
   @RegisterExtension
   @Order(3)
@@ -75,35 +70,15 @@ class RabbitStopTest {
     Eventually.until(20_000, "the adds accepted before the node ran are stored", () -> addedBeforeTheNode.entrySet()
       .stream().allMatch(e -> api.storedProducts(e.getKey()).contains(e.getValue())));
 
-    long down;
-    long up;
-    long recovered;
-    Traffic traffic = new Traffic(api, customers, 3, 15_000);
-    try {
-      traffic.awaitSuccesses(3, 20_000, "adds and reads succeed before the stop");
-      down = System.currentTimeMillis();
-      rabbit.stop();
-      Eventually.until(10_000, "readiness says RabbitMQ is down and the service degraded",
-        () -> Traffic.readinessIs(app, 200, "DEGRADED", Map.of("rabbitmq", "DOWN")));
-      Eventually.pastDeadline(Instant.ofEpochMilli(down + DOWN_MS), "RabbitMQ stays down for a while");
-      up = System.currentTimeMillis();
-      rabbit.start(); // the boot itself keeps it down for several more seconds
-      Eventually.until(20_000, "readiness is UP again", () -> Traffic.readinessIs(app, 200, "UP", Map.of()));
-      traffic.awaitSuccesses(3, 20_000, "adds and reads succeed after the restart");
-      recovered = System.currentTimeMillis();
-      Eventually.elapse(1000, "traffic goes on after the recovery");
-    } finally {
-      traffic.close();
-    }
+    Outage outage = Outage.run(api, customers, rabbit, 3000, "RabbitMQ is down and the service degraded", 200,
+      "DEGRADED", Map.of("rabbitmq", "DOWN"), () -> { }); // the boot keeps it down for several more seconds
 
-    Traffic.assertAllSucceeded(traffic.between(0, down), "before the stop");
-    List<Traffic.Outcome> outage = traffic.between(down, recovered);
-    Traffic.assertOnlySuccessOr503(outage, MAX_ANSWER_MS, "while RabbitMQ was down or booting");
-    Traffic.assertAllSucceeded(outage, "while RabbitMQ was down or booting: adds are accepted durably, reads need no RabbitMQ");
-    List<Traffic.Outcome> acceptedWhileDown = traffic.between(down + 500, up).stream()
-      .filter(Traffic.Outcome::acceptedAdd).toList();
-    assertThat(acceptedWhileDown).as("adds were accepted while RabbitMQ was down").isNotEmpty();
-    Traffic.assertAllSucceeded(traffic.between(recovered, Long.MAX_VALUE), "after the recovery");
-    traffic.assertAcceptedAddsStoredOnce(30_000);
+    Traffic.assertOnlySuccessOr503(outage.during(), Outage.MAX_ANSWER_MS, "while RabbitMQ was down or booting");
+    Traffic.assertAllSucceeded(outage.during(),
+      "while RabbitMQ was down or booting: adds are accepted durably, reads need no RabbitMQ");
+    assertThat(outage.traffic.between(outage.down + 500, outage.restarted).stream().filter(Traffic.Outcome::acceptedAdd))
+      .as("adds were accepted while RabbitMQ was down").isNotEmpty();
+    outage.assertSucceededBeforeAndAfter();
+    outage.traffic.assertAcceptedAddsStoredOnce(30_000);
   }
 }

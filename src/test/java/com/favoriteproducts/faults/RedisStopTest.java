@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,21 +21,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The service on a Redis of its own, which the test kills for several seconds while adds and reads run, then starts
  * again (empty: it persists nothing) on the same port. Redis is a cache and the revocation store: without it the
  * service keeps serving and says it is degraded. PostgreSQL and RabbitMQ are the shared test services.
+ * ({@code product/ProductsWithoutRedisTest} stays: it pins the product verticle's own behaviour without Redis, over
+ * the event bus, from a service started without it.)
  */
 @DisplayName("Redis stopped and started under adds and reads")
 class RedisStopTest {
-
-  static final long EVENTBUS_TIMEOUT_MS = 3000;
-  static final long MAX_ANSWER_MS = EVENTBUS_TIMEOUT_MS + 3000;
-  static final long DOWN_MS = 5000;
 
   @RegisterExtension
   @Order(1)
   static final PrivateRedis redis = new PrivateRedis();
   @RegisterExtension
   @Order(2)
-  static final TestApp app = TestApp.perClass(c -> redis.configure(c).put("EVENTBUS_TIMEOUT_MS", EVENTBUS_TIMEOUT_MS)
-    .put("PRODUCTS_LOCAL_CACHE_SIZE", 0));
+  static final TestApp app = TestApp.perClass(c -> Outage.config(redis, c).put("PRODUCTS_LOCAL_CACHE_SIZE", 0));
   @RegisterExtension
   @Order(3)
   static final FavoritesClient api = FavoritesClient.perClass(app);
@@ -47,44 +42,24 @@ class RedisStopTest {
     + "Retry-After; after it is back, without a restart of the service: readiness UP, the cache and revocations work, "
     + "every accepted add stored once")
   void redisStopsAndStarts() {
-    List<String> customers = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      customers.add(api.newCustomer());
-      api.addNow(customers.get(i), app.fakeProducts.newProduct().getString("id"));
-    }
+    List<String> customers = Outage.customersWithAFavorite(api, 4);
     assertThat(Traffic.readiness(app).getString("status")).isEqualTo("UP");
 
-    long down;
-    long recovered;
-    Traffic traffic = new Traffic(api, customers, 3, 15_000);
-    try {
-      traffic.awaitSuccesses(3, 20_000, "adds and reads succeed before the stop");
-      down = System.currentTimeMillis();
-      redis.stop();
-      Eventually.until(10_000, "readiness says Redis is down and the service degraded",
-        () -> Traffic.readinessIs(app, 200, "DEGRADED", Map.of("redis", "DOWN", "products", "DEGRADED")));
-      String kept = app.adminToken();
-      HttpResponse<Buffer> revoke = revoke(kept);
-      assertThat(revoke.statusCode()).as(revoke.bodyAsString()).isEqualTo(503);
-      assertThat(revoke.getHeader("Retry-After")).isNotNull();
-      assertThat(revoke.getHeader("Content-Type")).startsWith("application/problem+json");
-      assertThat(customer(customers.get(0), kept).statusCode()).as("nothing was revoked").isEqualTo(200);
-      Eventually.pastDeadline(Instant.ofEpochMilli(down + DOWN_MS), "Redis stays down for a while");
-      redis.start();
-      Eventually.until(20_000, "readiness is UP again", () -> Traffic.readinessIs(app, 200, "UP", Map.of()));
-      traffic.awaitSuccesses(3, 20_000, "adds and reads succeed after the restart");
-      recovered = System.currentTimeMillis();
-      Eventually.elapse(1000, "traffic goes on after the recovery");
-    } finally {
-      traffic.close();
-    }
+    Outage outage = Outage.run(api, customers, redis, 5000, "Redis is down and the service degraded", 200, "DEGRADED",
+      Map.of("redis", "DOWN", "products", "DEGRADED"), () -> {
+        String kept = app.adminToken();
+        HttpResponse<Buffer> revoke = revoke(kept);
+        assertThat(revoke.statusCode()).as(revoke.bodyAsString()).isEqualTo(503);
+        assertThat(revoke.getHeader("Retry-After")).isNotNull();
+        assertThat(revoke.getHeader("Content-Type")).startsWith("application/problem+json");
+        assertThat(customer(customers.get(0), kept).statusCode()).as("nothing was revoked").isEqualTo(200);
+      });
 
-    Traffic.assertAllSucceeded(traffic.between(0, down), "before the stop");
     // Redis is a cache and the revocation store: nothing the traffic does needs it
-    Traffic.assertOnlySuccessOr503(traffic.between(down, recovered), MAX_ANSWER_MS, "while Redis was down or coming back");
-    Traffic.assertAllSucceeded(traffic.between(down, recovered), "while Redis was down or coming back");
-    Traffic.assertAllSucceeded(traffic.between(recovered, Long.MAX_VALUE), "after the recovery");
-    traffic.assertAcceptedAddsStoredOnce(30_000);
+    Traffic.assertOnlySuccessOr503(outage.during(), Outage.MAX_ANSWER_MS, "while Redis was down or coming back");
+    Traffic.assertAllSucceeded(outage.during(), "while Redis was down or coming back");
+    outage.assertSucceededBeforeAndAfter();
+    outage.traffic.assertAcceptedAddsStoredOnce(30_000);
 
     // the cache is used again: a product looked up now is written to the new Redis (the key README documents)
     String id = app.fakeProducts.newProduct().getString("id");
