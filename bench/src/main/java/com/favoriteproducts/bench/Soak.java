@@ -49,7 +49,8 @@ final class Soak {
     ServiceClient service = new ServiceClient(vertx, base, token, Env.integer("SOAK_CONNECTIONS", 64),
       Env.integer("SOAK_TIMEOUT_SECONDS", 10) * 1000L);
     ServiceClient control = new ServiceClient(vertx, base, token, 2); // probes: never queued behind the load
-    Pool pg = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(CeilingServer.connectOptions(1))
+    Pool pg = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
+      .connectingTo(CeilingServer.connectOptions(1).addProperty("application_name", SoakProbe.APPLICATION_NAME))
       .using(vertx).build();
     JsonObject out = new JsonObject();
 
@@ -117,6 +118,7 @@ final class Soak {
 
     // 4. Drain and check.
     JsonObject drain = check.drain(Env.integer("SOAK_DRAIN_TIMEOUT", 120) * 1000L);
+    drain.put("drainedAfterLoadS", StoredWaiter.round(((System.nanoTime() - t0) / 1_000_000 - loadEndMs) / 1000.0));
     JsonObject stored = check.verify(load.acceptedPairs, load.acceptedJobs, load.refusedPairs).put("drain", drain);
     end.put("liveHeap", probe.heap(true)).put("afterDrain", probe.sample((System.nanoTime() - t0) / 1_000_000));
     max(end, samples, "sqlPoolInUse");

@@ -18,12 +18,15 @@ import java.util.regex.Pattern;
  * What the soak reads about the service while it runs, from a plain thread (blocking calls): resident memory from
  * {@code /proc/<pid>/status}; the SQL pools from {@code /metrics} ({@code vertx_pool_in_use} and
  * {@code vertx_pool_queue_pending} with {@code pool_type="sql"}, summed over the pools, see docs/metrics.md);
- * PostgreSQL's own count of the service's connections ({@code pg_stat_activity} for its database); the heap from
+ * PostgreSQL's own count of the service's connections ({@code pg_stat_activity} for its database, without the soak
+ * tool's own); the heap from
  * {@code /metrics} when the service publishes JVM meters ({@code jvm_memory_used_bytes{area="heap"}}), else from
  * {@code jcmd <pid> GC.heap_info}.
  */
 final class SoakProbe {
 
+  /** The application_name of the soak tool's own PostgreSQL connections, left out of the backend count. */
+  static final String APPLICATION_NAME = "favorites-soak-tool";
   private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
   private final long pid;
@@ -55,8 +58,8 @@ final class SoakProbe {
       }
     }
     try {
-      s.put("pgBackends", pg.preparedQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = $1")
-        .execute(Tuple.of(database)).await().iterator().next().getLong(0));
+      s.put("pgBackends", pg.preparedQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = $1"
+          + " AND application_name <> $2").execute(Tuple.of(database, APPLICATION_NAME)).await().iterator().next().getLong(0));
     } catch (Exception e) { // await() rethrows the cause as it is, checked or not
       // PostgreSQL is down (the restart): no figure
     }

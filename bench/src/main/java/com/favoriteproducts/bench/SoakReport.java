@@ -99,6 +99,10 @@ final class SoakReport {
         s(w, "readyUpMs"), w.containsKey("readinessNotUpMs") ? String.format(Locale.ROOT, " (it said not UP at %.1f s)",
           s(w, "readinessNotUpMs")) : "", s(w, "windowStartMs"), s(w, "windowEndMs"), w.getInteger("graceSeconds"),
         w.containsKey("error") ? " Error: " + w.getString("error") + "." : ""));
+      if (w.getLong("windowEndMs") > o.getDouble("loadEndS") * 1000) {
+        b.append("**The restart window outlasted the load** (the server took long to stop or start): what came after the"
+          + " server was back was not loaded; lengthen SOAK_DURATION or move SOAK_RESTART_AT earlier.\n\n");
+      }
     } else {
       b.append("No restart (SOAK_RESTART=none, or SOAK_RESTART_AT outside the load).\n\n");
     }
@@ -118,6 +122,9 @@ final class SoakReport {
     }
     b.append(String.format(Locale.ROOT, "| **all** | | %,d | | %d / %d | %d / %d | | | |%n%n", all.getLong("requests"),
       all.getLong("status5xxInside"), all.getLong("status5xxOutside"), all.getLong("noAnswerInside"), all.getLong("noAnswerOutside")));
+    b.append("Latency runs from when a request was due to its answer (an unanswered one: until the client gave up after"
+      + " SOAK_TIMEOUT_SECONDS waiting for a connection or for data). A request is inside the window when that span overlaps"
+      + " it. The ramp's requests are not counted here.\n\n");
     if (all.containsKey("first5xxS")) {
       b.append(String.format(Locale.ROOT, "5xx answers came between %.1f s and %.1f s.%n%n", all.getDouble("first5xxS"),
         all.getDouble("last5xxS")));
@@ -125,11 +132,12 @@ final class SoakReport {
 
     JsonObject st = o.getJsonObject("stored");
     JsonObject drain = st.getJsonObject("drain");
-    b.append(String.format(Locale.ROOT, "Adds: %,d accepted (200/201/202; %,d jobs), the pipeline %s %.1f s after the load;"
+    b.append(String.format(Locale.ROOT, "Adds: %,d accepted (200/201/202; %,d jobs), the pipeline %s %.1f s after the load"
+        + " ended;"
         + " **lost %d, duplicated %d**, favorites-count drift %d, job ids without a row %d; jobs by end: %s. Refused adds"
         + " (an error answer, no accepted add of the same favorite): %,d, of which stored anyway: %d.%n%n",
       st.getLong("acceptedAdds"), st.getLong("acceptedJobs"), drain.getBoolean("drained") ? "drained" : "had NOT drained",
-      drain.getDouble("seconds"), st.getLong("lost"), st.getLong("duplicated"), st.getLong("countDrift"),
+      drain.getDouble("drainedAfterLoadS", drain.getDouble("seconds")), st.getLong("lost"), st.getLong("duplicated"), st.getLong("countDrift"),
       st.getLong("jobsMissing"), st.getJsonObject("jobs").encode(), st.getLong("refusedAdds"), st.getLong("refusedButStored")));
 
     JsonObject start = o.getJsonObject("start");
