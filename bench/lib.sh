@@ -22,6 +22,16 @@ stop_pid() { # pid: TERM, then KILL after 10 s
   wait "$pid" 2>/dev/null || true
 }
 
+# typed_command VARS TARGET SCRIPT: exports BENCH_COMMAND, the command as typed, for the report (unless set): the
+# variables given whose names start with VARS_ (an extended regex: BENCH, or SOAK|BENCH), then `make TARGET` or SCRIPT.
+typed_command() {
+  if [ -z "${BENCH_COMMAND:-}" ]; then
+    BENCH_COMMAND="$( (env | grep -E "^($1)_[A-Z_]+=" || true) | sort | tr '\n' ' ')"
+    if [ -n "${MAKELEVEL:-}" ]; then BENCH_COMMAND+="make $2"; else BENCH_COMMAND+="$3"; fi
+  fi
+  export BENCH_COMMAND
+}
+
 # build_tools: the service and fake-products jars when missing, the bench tool when its sources changed (unless
 # BENCH_SKIP_BUILD=1). Sets CP (the bench tool's classpath) for bench_tool.
 build_tools() {

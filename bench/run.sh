@@ -37,12 +37,7 @@ LOG_TAG=bench
 . "$ROOT/bench/lib.sh"
 
 # --- settings --------------------------------------------------------------------------------------
-# The command as typed, for the report: the BENCH_* variables given, then make bench or bench/run.sh.
-if [ -z "${BENCH_COMMAND:-}" ]; then
-  BENCH_COMMAND="$( (env | grep -E '^BENCH_[A-Z_]+=' || true) | sort | tr '\n' ' ')"
-  if [ -n "${MAKELEVEL:-}" ]; then BENCH_COMMAND+="make bench"; else BENCH_COMMAND+="bench/run.sh"; fi
-fi
-export BENCH_COMMAND
+typed_command BENCH bench bench/run.sh
 export BENCH_DURATION="${BENCH_DURATION:-20}"
 export BENCH_WARMUP="${BENCH_WARMUP:-30}"
 export BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-64}"

@@ -28,11 +28,7 @@ LOG_TAG=soak
 . "$ROOT/bench/lib.sh"
 
 # --- settings --------------------------------------------------------------------------------------
-if [ -z "${BENCH_COMMAND:-}" ]; then
-  BENCH_COMMAND="$( (env | grep -E '^(SOAK|BENCH)_[A-Z_]+=' | grep -v '^BENCH_COMMAND=' || true) | sort | tr '\n' ' ')"
-  if [ -n "${MAKELEVEL:-}" ]; then BENCH_COMMAND+="make soak"; else BENCH_COMMAND+="bench/soak.sh"; fi
-fi
-export BENCH_COMMAND
+typed_command 'SOAK|BENCH' soak bench/soak.sh
 export SOAK_DURATION="${SOAK_DURATION:-600}"
 export SOAK_RESTART="${SOAK_RESTART:-postgres}"
 export SOAK_RESTART_AT="${SOAK_RESTART_AT:-$((SOAK_DURATION / 2))}"
