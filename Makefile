@@ -14,7 +14,7 @@ FAKE_JAR  := fake-products/target/fake-products.jar
 APP_SRC   := $(shell find src -type f 2>/dev/null)
 FAKE_SRC  := $(shell find fake-products/src -type f 2>/dev/null)
 
-.PHONY: help build test run services services-start up down logs bench clean distclean
+.PHONY: help build test run services services-start up down logs bench soak clean distclean
 
 help: ## list the targets
 	@echo "favorite-products — make targets:"
@@ -57,6 +57,9 @@ logs: ## follow the Docker stack's logs
 
 bench: build ## benchmark: ceilings + service scenarios on loopback, writes bench/results/latest.{json,md} (~7 min)
 	@bench/run.sh
+
+soak: build ## soak: 10 min mixed load at 70% of peak, one private dependency restarted; bench/results/soak-latest.*
+	@bench/soak.sh
 
 clean: ## remove build output (keeps .run/ tokens)
 	rm -rf target fake-products/target bench/target

@@ -32,14 +32,12 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"   # the service reads conf/config.json relative to its working directory
+LOG_TAG=bench
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 # --- settings --------------------------------------------------------------------------------------
-# The command as typed, for the report: the BENCH_* variables given, then make bench or bench/run.sh.
-if [ -z "${BENCH_COMMAND:-}" ]; then
-  BENCH_COMMAND="$( (env | grep -E '^BENCH_[A-Z_]+=' || true) | sort | tr '\n' ' ')"
-  if [ -n "${MAKELEVEL:-}" ]; then BENCH_COMMAND+="make bench"; else BENCH_COMMAND+="bench/run.sh"; fi
-fi
-export BENCH_COMMAND
+typed_command BENCH bench bench/run.sh
 export BENCH_DURATION="${BENCH_DURATION:-20}"
 export BENCH_WARMUP="${BENCH_WARMUP:-30}"
 export BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-64}"
@@ -61,33 +59,16 @@ BENCH_RABBITMQ_VHOST="${BENCH_RABBITMQ_VHOST:-favorites_bench}"
 # The service runs with the JVM options `make run` uses (conf/jvm.options) unless BENCH_JAVA_OPTS says otherwise.
 export BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-$(cat conf/jvm.options 2>/dev/null || true)}"
 
-APP_JAR="target/favorite-products.jar"
-FAKE_JAR="fake-products/target/fake-products.jar"
 export BENCH_RESULTS_DIR="${BENCH_RESULTS_DIR:-$ROOT/bench/results}"
 export BENCH_WORK_DIR="$BENCH_RESULTS_DIR/run.tmp"   # ignored by git (bench/results/*.tmp)
 export BENCH_WRK_DIR="$ROOT/bench/wrk"
 WORK="$BENCH_WORK_DIR"
-BENCH_JAR="bench/target/favorite-products-bench.jar"   # the load tool, its own module (bench/pom.xml)
-CLASSPATH_FILE="bench/target/classpath.txt"           # its dependency jars, written by its package phase
 BASE="http://127.0.0.1:$BENCH_PORT"
 RUN_ID="$(date +%s)-$$"
 
-log() { echo "[bench] $*"; }
-die() { echo "[bench] ERROR: $*" >&2; exit 1; }
-port_busy() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
-now_ms() { date +%s%3N; }
-random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 # --- processes we start, stopped on any exit -----------------------------------------------------
 CEIL_PID=""; SVC_PID=""; FAKE_PID=""; WAIT_PID=""
-stop_pid() { # pid: TERM, then KILL after 10 s
-  local pid="$1"
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   trap - INT TERM EXIT
   stop_pid "$WAIT_PID"; stop_pid "$CEIL_PID"; stop_pid "$SVC_PID"; stop_pid "$FAKE_PID"
@@ -115,33 +96,11 @@ for port in "$BENCH_PORT" "$BENCH_FAKE_PORT" "$BENCH_CEILING_PORT"; do
   port_busy "$port" && die "port $port is in use (set BENCH_PORT / BENCH_FAKE_PORT / BENCH_CEILING_PORT)"
 done
 
-[ -f "$APP_JAR" ] || { log "building the jars (make build)"; make -s build; }
-bench_classes_stale() {
-  [ -f "$CLASSPATH_FILE" ] && [ -f "$BENCH_JAR" ] || return 0
-  [ -n "$(find bench/pom.xml bench/src -newer "$CLASSPATH_FILE" -print -quit)" ]
-}
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && bench_classes_stale; then
-  log "building the bench tool (mvn -f bench/pom.xml package: its jar and classpath)"
-  mvn -q -B -ntp -f bench/pom.xml package
-  touch "$CLASSPATH_FILE"
-fi
-[ -f "$BENCH_JAR" ] && [ -f "$CLASSPATH_FILE" ] \
-  || die "the bench tool is not built ($BENCH_JAR, $CLASSPATH_FILE): run mvn -f bench/pom.xml package, or unset BENCH_SKIP_BUILD"
-CP="$BENCH_JAR:$(cat "$CLASSPATH_FILE")"
-bench_tool() { java -cp "$CP" com.favoriteproducts.bench.BenchTool "$@"; }
+build_tools
 
 rm -rf "$WORK"; mkdir -p "$WORK"
-export BENCH_GIT_REV; BENCH_GIT_REV="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src pom.xml bench/src bench/pom.xml 2>/dev/null || echo '+changes')"
-export BENCH_CPU; BENCH_CPU="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
-export BENCH_MEM_MIB; BENCH_MEM_MIB="$(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)"
+machine_facts
 export BENCH_WRK_VERSION; BENCH_WRK_VERSION="$( (wrk -v 2>&1 || true) | head -n1 | awk '{ print $1, $2 }')"
-cpu_busy_pct() { # share of all CPUs busy over one second, from /proc/stat
-  local a b
-  read -r -a a < /proc/stat; sleep 1; read -r -a b < /proc/stat
-  local busy=$(( (b[1]+b[2]+b[3]+b[6]+b[7]+b[8]) - (a[1]+a[2]+a[3]+a[6]+a[7]+a[8]) ))
-  local idle=$(( (b[4]+b[5]) - (a[4]+a[5]) ))
-  echo $(( 100 * busy / (busy + idle > 0 ? busy + idle : 1) ))
-}
 export BENCH_CPU_BUSY_AT_START; BENCH_CPU_BUSY_AT_START="$(cpu_busy_pct)"
 if [ "$BENCH_CPU_BUSY_AT_START" -gt 15 ] && [ "${BENCH_WAIT_QUIET:-0}" -gt 0 ]; then
   log "the CPUs are ${BENCH_CPU_BUSY_AT_START}% busy before we start: waiting up to ${BENCH_WAIT_QUIET}s for them to be idle"
@@ -159,42 +118,12 @@ log "plan: ceilings [$BENCH_CEILINGS], scenarios [$BENCH_SCENARIOS]; each ${BENC
   "$BENCH_WARMUP_CONNECTIONS connections + ${BENCH_DURATION}s at $BENCH_CONNECTIONS, wrk -t$BENCH_THREADS"
 
 # --- class-data sharing: a training start of the service, not measured -------------------------------
-# The JVM maps the classes the service loads at start from an archive (AppCDS, JDK 17 dynamic archive) instead of
-# reading and verifying them from the jar: about 0.8 s less start-up here. The archive is made once per build of the
-# jar by starting the service and stopping it (before the bench database below is dropped and created again, so the
-# measured start still creates the database and applies the migrations). BENCH_CDS=0: no archive.
-CDS_ARCHIVE="target/favorite-products.jsa"
-if [ "${BENCH_CDS:-1}" = 1 ]; then
-  if [ ! -f "$CDS_ARCHIVE" ] || [ "$APP_JAR" -nt "$CDS_ARCHIVE" ]; then
-    log "training start for the class-data-sharing archive $CDS_ARCHIVE (not measured)"
-    rm -f "$CDS_ARCHIVE"
-    # shellcheck disable=SC2086  # BENCH_JAVA_OPTS is a list of options
-    HTTP_PORT="$BENCH_PORT" HTTP_HOST=127.0.0.1 PG_DATABASE="$BENCH_PG_DATABASE" REDIS_DB="$BENCH_REDIS_DB" \
-      RABBITMQ_VHOST=/ RABBITMQ_QUEUE_PREFIX=favorites_cds_training \
-      java $BENCH_JAVA_OPTS -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -jar "$APP_JAR" > "$WORK/cds-training.log" 2>&1 &
-    CDS_PID=$!
-    for _ in $(seq 1 300); do
-      [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BENCH_PORT/health/ready" 2>/dev/null)" = 200 ] && break
-      kill -0 "$CDS_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -TERM "$CDS_PID" 2>/dev/null || true
-    wait "$CDS_PID" 2>/dev/null || true
-    if command -v rabbitmqctl >/dev/null 2>&1; then
-      for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep '^favorites_cds_training' || true); do
-        rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
-      done
-    fi
-  fi
-  if [ -f "$CDS_ARCHIVE" ]; then
-    BENCH_JAVA_OPTS="$BENCH_JAVA_OPTS -XX:SharedArchiveFile=$CDS_ARCHIVE"
-  else
-    log "no class-data-sharing archive (see $WORK/cds-training.log); the service starts without one"
-  fi
-fi
+# Made (when missing or older than the jar) before the bench database below is dropped and created again, so the
+# measured start still creates the database and applies the migrations.
+export PG_DATABASE="$BENCH_PG_DATABASE" REDIS_DB="$BENCH_REDIS_DB"
+cds_archive "$BENCH_PORT"
 
 # --- isolated state: database, Redis database, RabbitMQ vhost ------------------------------------
-export PG_DATABASE="$BENCH_PG_DATABASE"
 bench_tool reset-db
 if command -v redis-cli >/dev/null 2>&1; then
   redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}" -n "$BENCH_REDIS_DB" flushdb >/dev/null \
@@ -364,56 +293,12 @@ for mode in $BENCH_CEILINGS; do
 done
 
 # --- 2. fake-products and the service -------------------------------------------------------------
-export BENCH_PRODUCTS_URL="" BENCH_PRODUCTS_SKIP_REASON=""
-if [ -f "$FAKE_JAR" ]; then
-  log "starting fake-products on port $BENCH_FAKE_PORT"
-  PORT="$BENCH_FAKE_PORT" java -jar "$FAKE_JAR" > "$WORK/fake-products.log" 2>&1 &
-  FAKE_PID=$!
-  for _ in $(seq 1 150); do port_busy "$BENCH_FAKE_PORT" && break; kill -0 "$FAKE_PID" 2>/dev/null || break; sleep 0.2; done
-  if port_busy "$BENCH_FAKE_PORT"; then
-    BENCH_PRODUCTS_URL="http://127.0.0.1:$BENCH_FAKE_PORT"
-  else
-    tail -n 20 "$WORK/fake-products.log" >&2
-    BENCH_PRODUCTS_SKIP_REASON="fake-products did not start (see $WORK/fake-products.log)"
-  fi
-else
-  BENCH_PRODUCTS_SKIP_REASON="$FAKE_JAR is not built (fake-products not in this checkout yet?)"
-  log "no fake-products: $BENCH_PRODUCTS_SKIP_REASON"
-fi
-
-# The start-up figure is the service's own: fake-products listens before its JVM is done starting (class loading,
-# the JIT), and rabbitmqctl's Erlang VM may still be exiting, so wait (at most 10 s) for the CPUs to be mostly idle.
-for _ in $(seq 1 10); do [ "$(cpu_busy_pct)" -gt 10 ] || break; done
-
-export HTTP_PORT="$BENCH_PORT" HTTP_HOST=127.0.0.1 REDIS_DB="$BENCH_REDIS_DB" RABBITMQ_VHOST="$RABBITMQ_VHOST_USED"
-export PRODUCTS_BASE_URL="http://127.0.0.1:$BENCH_FAKE_PORT"
-export API_TOKEN; API_TOKEN="bench-$(random_hex 16)"
-export JWT_SECRET; JWT_SECRET="$(random_hex 32)"
-log "starting favorite-products on port $BENCH_PORT (database $PG_DATABASE${BENCH_JAVA_OPTS:+, JVM options $BENCH_JAVA_OPTS})"
-START_MS=$(now_ms)
-# shellcheck disable=SC2086  # BENCH_JAVA_OPTS is a list of options
-java $BENCH_JAVA_OPTS -jar "$APP_JAR" > "$WORK/service.log" 2>&1 &
-SVC_PID=$!
-READY_MS=""
-while [ $(( $(now_ms) - START_MS )) -lt 60000 ]; do
-  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/ready" 2>/dev/null)" = 200 ]; then READY_MS=$(now_ms); break; fi
-  kill -0 "$SVC_PID" 2>/dev/null || break
-  sleep 0.02
-done
-if [ -z "$READY_MS" ]; then
-  tail -n 40 "$WORK/service.log" >&2
-  die "the service did not answer 200 on /health/ready within 60 s (log: $WORK/service.log)"
-fi
-STARTUP_MS=$((READY_MS - START_MS))
-log "service ready ${STARTUP_MS} ms after the process started ($(grep -o 'started in [0-9]* ms' "$WORK/service.log" | head -n1 || true))"
-
-export BENCH_TOKEN
-BENCH_TOKEN="$(curl -s -X POST "$BASE/v1/auth/token" -H 'content-type: application/json' -d "{\"token\":\"$API_TOKEN\"}" \
-  | sed -n 's/.*"access_token"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p')"
-[ -n "$BENCH_TOKEN" ] || die "could not get an admin token from POST /v1/auth/token"
+start_fake_products "$BENCH_FAKE_PORT"
+export RABBITMQ_VHOST="$RABBITMQ_VHOST_USED"
+start_service "$BENCH_PORT" "$BENCH_FAKE_PORT"
 
 # --- 3. seed ---------------------------------------------------------------------------------------
-export BENCH_BASE_URL="$BASE" BENCH_RUN_ID="$RUN_ID"
+export BENCH_RUN_ID="$RUN_ID"
 bench_tool seed || die "seeding failed"
 export BENCH_IDS="$WORK/customers.txt" BENCH_PRODUCTS="$WORK/products.txt"
 FAVORITES_REASON="$(cat "$WORK/favorites.status" 2>/dev/null || echo "seeding did not say")"
@@ -469,15 +354,12 @@ done
 # --- 5. the service at the end: resident memory, log ------------------------------------------------
 RSS_KIB="$(awk '/^VmRSS:/ { print $2 }' "/proc/$SVC_PID/status" 2>/dev/null || echo 0)"
 HWM_KIB="$(awk '/^VmHWM:/ { print $2 }' "/proc/$SVC_PID/status" 2>/dev/null || echo 0)"
-LOG_ERRORS="$(grep -c ' ERROR ' "$WORK/service.log" || true)"
-LOG_WARNS="$(grep -c ' WARN ' "$WORK/service.log" || true)"
+service_log_counts
 cat > "$WORK/service.json" <<JSON
 {"startupMs": $STARTUP_MS, "rssKiB": ${RSS_KIB:-0}, "hwmKiB": ${HWM_KIB:-0}, "logErrorLines": ${LOG_ERRORS:-0}, "logWarnLines": ${LOG_WARNS:-0}, "javaOpts": "$BENCH_JAVA_OPTS", "rabbitmqVhost": "$RABBITMQ_VHOST_USED"}
 JSON
 log "service: resident memory $((RSS_KIB / 1024)) MiB (peak $((HWM_KIB / 1024)) MiB); log: $LOG_ERRORS ERROR, $LOG_WARNS WARN lines ($WORK/service.log)"
-if [ "${LOG_ERRORS:-0}" -gt 0 ]; then # the most frequent ERROR lines, without their time stamps
-  grep ' ERROR ' "$WORK/service.log" | cut -d' ' -f2- | cut -c1-240 | sort | uniq -c | sort -rn | head -n 5
-fi
+service_top_errors
 cleanup
 
 # --- 6. results --------------------------------------------------------------------------------

@@ -76,10 +76,7 @@ final class BenchReport {
       .put("generatedAt", Instant.now().toString())
       .put("command", Env.str("BENCH_COMMAND", "make bench"))
       .put("gitRevision", Env.str("BENCH_GIT_REV", ""))
-      .put("machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
-        .put("cpu", Env.str("BENCH_CPU", "")).put("memoryMiB", Env.integer("BENCH_MEM_MIB", 0))
-        .put("java", System.getProperty("java.version")).put("wrk", Env.str("BENCH_WRK_VERSION", ""))
-        .put("cpuBusyPercentBeforeRun", Env.integer("BENCH_CPU_BUSY_AT_START", -1)))
+      .put("machine", machine().put("wrk", Env.str("BENCH_WRK_VERSION", "")))
       .put("settings", new JsonObject()
         .put("durationSeconds", Env.integer("BENCH_DURATION", 20))
         .put("warmupSeconds", Env.integer("BENCH_WARMUP", 15))
@@ -125,7 +122,15 @@ final class BenchReport {
     return new JsonObject().put("status", "missing").put("reason", "no result (the step failed or was not run)");
   }
 
-  private static JsonObject readJson(Path p) throws IOException {
+  /** The machine the run had, from the environment bench/lib.sh's machine_facts sets (also the soak's report). */
+  static JsonObject machine() {
+    return new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
+      .put("cpu", Env.str("BENCH_CPU", "")).put("memoryMiB", Env.integer("BENCH_MEM_MIB", 0))
+      .put("java", System.getProperty("java.version"))
+      .put("cpuBusyPercentBeforeRun", Env.integer("BENCH_CPU_BUSY_AT_START", -1));
+  }
+
+  static JsonObject readJson(Path p) throws IOException {
     if (!Files.exists(p)) {
       return null;
     }

@@ -28,6 +28,8 @@ import java.util.Set;
  *   BenchTool wait-stored   wait until the adds of scenario 3 are stored (see {@link StoredWaiter})
  *   BenchTool report        write bench/results/latest.json and latest.md (see {@link BenchReport})
  *   BenchTool profile F.jfr summarize a Flight Recorder file of the service (see {@link BenchProfile})
+ *   BenchTool soak          the load of make soak (see {@link Soak}); soak-report: its report and verdict
+ *                           (see {@link SoakReport}; exit code 3 when the soak failed)
  * </pre>
  */
 public final class BenchTool {
@@ -51,10 +53,13 @@ public final class BenchTool {
           Files.writeString(Path.of(args[1].replaceAll("\\.jfr$", "") + ".profile.txt"), text);
           System.out.print(text);
         }
+        case "soak" -> new Soak(vertx, work).run();
+        case "soak-report" -> rc = new SoakReport(work, Path.of(Env.str("BENCH_RESULTS_DIR", "bench/results")))
+          .run().isEmpty() ? 0 : 3;
         case "report" -> System.out.print(new BenchReport(work,
           Path.of(Env.str("BENCH_RESULTS_DIR", "bench/results"))).run());
         default -> {
-          System.err.println("usage: BenchTool reset-db|seed|wait-stored|report|profile FILE.jfr");
+          System.err.println("usage: BenchTool reset-db|seed|wait-stored|report|profile FILE.jfr|soak|soak-report");
           rc = 2;
         }
       }

@@ -25,21 +25,28 @@ final class ServiceClient {
   private final int port;
   private final String prefix;
   private final String token;
+  private final long timeoutMs;
 
   ServiceClient(Vertx vertx, String baseUrl, String token, int connections) {
+    this(vertx, baseUrl, token, connections, 30_000);
+  }
+
+  /** {@code timeoutMs}: a request fails when it waits that long for a pooled connection, or for data once sent. */
+  ServiceClient(Vertx vertx, String baseUrl, String token, int connections, long timeoutMs) {
     URI uri = URI.create(baseUrl);
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : 80;
     String path = uri.getPath() == null ? "" : uri.getPath();
     this.prefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     this.token = token;
+    this.timeoutMs = timeoutMs;
     this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true)
         .setConnectTimeout(5_000).setUserAgent("favorite-products-bench"),
       new PoolOptions().setHttp1MaxSize(Math.max(1, connections)));
   }
 
   HttpRequest<Buffer> request(HttpMethod method, String path) {
-    HttpRequest<Buffer> r = client.request(method, port, host, prefix + path).timeout(30_000);
+    HttpRequest<Buffer> r = client.request(method, port, host, prefix + path).timeout(timeoutMs);
     if (token != null && !token.isEmpty()) {
       r.bearerTokenAuthentication(token);
     }
