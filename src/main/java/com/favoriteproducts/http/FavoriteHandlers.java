@@ -61,7 +61,8 @@ final class FavoriteHandlers {
       return;
     }
     int wait = preferWait(rc.request().getHeader("Prefer"), waitMaxSeconds);
-    bus.request(Addresses.FAVORITES_ADD, new JsonObject().put("customerId", customerId).put("productId", productId))
+    bus.request(Addresses.FAVORITES_ADD, new JsonObject().put("customerId", customerId).put("productId", productId)
+        .put("timeoutMs", bus.timeoutMs()))
       .onSuccess(r -> {
         if ("stored".equals(r.getString("state"))) {
           rc.response().putHeader("Content-Location", favoritePath(customerId, productId));
