@@ -41,8 +41,8 @@ public class FavoritesVerticle extends VerticleBase {
   public Future<?> start() {
     JobsConfig cfg = JobsConfig.from(config());
     PgConfig pg = PgConfig.from(config());
-    pool = PgBuilder.pool().with(pg.poolOptions("favorites-" + UUID.randomUUID())).connectingTo(pg.connectOptions())
-      .using(vertx).build();
+    pool = PgBuilder.pool().with(pg.poolOptions("favorites-" + UUID.randomUUID()))
+      .connectingTo(pg.poolConnectOptions()).using(vertx).build();
     favorites = new FavoriteRepository(pool);
     acceptCfg = AcceptConfig.from(config());
     accepts = new Accepts(vertx, pool, favorites, cfg.maxPerCustomer(), acceptCfg.queueMax(),
