@@ -37,8 +37,8 @@ class AcceptBoundsTest {
   @Order(2)
   static final FavoritesClient api = FavoritesClient.perClass(app);
 
-  /** Holds the customer's row locked until the returned transaction ends. */
-  private static Transaction lock(SqlConnection conn, String customerId) {
+  /** Holds the customer's row locked until the returned transaction ends (an add's accept statement waits for it). */
+  static Transaction lock(SqlConnection conn, String customerId) {
     Transaction tx = await(conn.begin());
     await(conn.preparedQuery("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(customerId))));
     return tx;

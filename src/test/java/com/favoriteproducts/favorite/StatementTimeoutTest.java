@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
-import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -37,8 +36,7 @@ class StatementTimeoutTest {
     String p = UUID.randomUUID().toString();
     SqlConnection conn = await(app.db.getConnection());
     try {
-      Transaction tx = await(conn.begin());
-      await(conn.preparedQuery("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(c))));
+      Transaction tx = AcceptBoundsTest.lock(conn, c);
       HttpResponse<Buffer> r = await(app.http.put("/v1/customers/" + c + "/favorites/" + p)
         .bearerTokenAuthentication(api.admin).send());
       JsonObject problem = assertProblem(r, 503);
