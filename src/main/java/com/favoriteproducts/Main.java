@@ -208,8 +208,8 @@ public final class Main {
       LOG.warn("PG_POOL_SIZE={} gives this node up to {} PostgreSQL connections, more than PG_MAX_CONNECTIONS={}",
         pg.poolSize(), b.total(), pg.maxConnections());
     } else if (b.total() > 0) {
-      LOG.info("PostgreSQL pools: customers {}, favorites {}, favorites-jobs {} connections each; {} in all (budget {})",
-        b.customers(), b.favorites(), b.jobs(), b.total(), pg.maxConnections());
+      LOG.info("PostgreSQL pools: customers {}, favorites {}, favorites-jobs {} connections each; {} in all"
+        + " (budget {})", b.customers(), b.favorites(), b.jobs(), b.total(), pg.maxConnections());
     }
     return b;
   }

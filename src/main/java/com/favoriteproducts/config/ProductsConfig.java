@@ -37,8 +37,8 @@ import static com.favoriteproducts.config.AppConfig.str;
  */
 public record ProductsConfig(String host, int port, boolean ssl, String basePath, int connectTimeoutMs, int timeoutMs,
                              int breakerMaxFailures, long breakerResetMs, int breakerMaxRetries, int maxConcurrency,
-                             int maxQueue, long replyTimeoutMs, long cacheTtlSeconds, long staleTtlSeconds, long notFoundTtlSeconds,
-                             long cacheTimeoutMs, int localCacheSize, long localTtlMs) {
+                             int maxQueue, long replyTimeoutMs, long cacheTtlSeconds, long staleTtlSeconds,
+                             long notFoundTtlSeconds, long cacheTimeoutMs, int localCacheSize, long localTtlMs) {
 
   public static final String DEFAULT_BASE_URL = "http://localhost:8001";
 

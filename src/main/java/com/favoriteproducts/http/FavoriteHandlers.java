@@ -129,7 +129,8 @@ final class FavoriteHandlers {
 
   /** The job (a completion event or a read) is the one this request waits for. */
   static boolean isJob(JsonObject j, String jobId, String customerId, String productId) {
-    return jobId.equalsIgnoreCase(j.getString("jobId", "")) && customerId.equalsIgnoreCase(j.getString("customerId", ""))
+    return jobId.equalsIgnoreCase(j.getString("jobId", ""))
+      && customerId.equalsIgnoreCase(j.getString("customerId", ""))
       && productId != null && productId.equalsIgnoreCase(j.getString("productId", ""));
   }
 

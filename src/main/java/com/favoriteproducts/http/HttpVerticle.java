@@ -108,7 +108,8 @@ public class HttpVerticle extends VerticleBase {
         // client that sends nothing would escape the connection cap and the header timeout.
         HttpServerOptions options = new HttpServerOptions().setPort(http.port()).setHost(http.host())
           .setCompressionSupported(false).setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
-          .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, http.idleTimeoutMs())).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+          .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, http.idleTimeoutMs()))
+          .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         return vertx.createHttpServer(options).connectionHandler(guard::connected)
           .requestHandler(req -> {
             guard.request(req);

@@ -105,7 +105,8 @@ final class ProductClient {
   /** Asks the API about one id. Never fails: an outage or an open breaker is an {@link Answer#failed} answer. */
   Future<Answer> fetch(String id) {
     return limit.run(() -> breaker.executeWithFallback(() -> call(id), Answer::failed))
-      .recover(err -> ConcurrencyLimit.isFull(err) ? Future.succeededFuture(Answer.failed(err)) : Future.failedFuture(err))
+      .recover(err -> ConcurrencyLimit.isFull(err) ? Future.succeededFuture(Answer.failed(err))
+        : Future.failedFuture(err))
       .andThen(ar -> count(ar.succeeded() ? ar.result() : null));
   }
 
