@@ -140,16 +140,18 @@ public final class Main {
   public static Future<Map<String, String>> deploy(Vertx vertx, JsonObject config) {
     DeployConfig deploy;
     Set<String> names;
+    PgConfig.Budget pools;
+    int cores = Runtime.getRuntime().availableProcessors();
     try {
       deploy = DeployConfig.from(config);
       names = verticles(deploy);
+      pools = poolBudget(config, deploy, names, cores);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     Future<?> schema = names.contains(CUSTOMERS) || names.contains(FAVORITES) || names.contains(FAVORITES_JOBS)
       ? vertx.executeBlocking(() -> Migrations.load(vertx, PgConfig.from(config))).compose(Migrations::run)
       : Future.succeededFuture();
-    int cores = Runtime.getRuntime().availableProcessors();
     long t0 = System.nanoTime();
     return schema.compose(v -> {
       LOG.info("schema ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
@@ -169,12 +171,15 @@ public final class Main {
                 options.setInstances(instances(deploy.httpInstances(), cores)));
             }));
           case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
-            options.setInstances(instances(deploy.customersInstances(), cores))));
+            options.setConfig(PgConfig.withPoolSize(config, pools.customers()))
+              .setInstances(instances(deploy.customersInstances(), cores))));
           case FAVORITES -> deployments.put(name, vertx.deployVerticle(FavoritesVerticle.class,
-            options.setInstances(instances(deploy.favoritesInstances(), cores))));
+            options.setConfig(PgConfig.withPoolSize(config, pools.favorites()))
+              .setInstances(instances(deploy.favoritesInstances(), cores))));
           // One consumer connection per node is plenty (prefetch JOBS_PREFETCH messages in flight each).
           case FAVORITES_JOBS -> deployments.put(name, vertx.deployVerticle(JobsVerticle.class,
-            options.setInstances(instances(deploy.jobsInstances(), 1))));
+            options.setConfig(PgConfig.withPoolSize(config, pools.jobs()))
+              .setInstances(instances(deploy.jobsInstances(), 1))));
           // One instance by default: the breaker, the single flight and the in-process cache are per instance.
           case PRODUCTS -> deployments.put(name, vertx.deployVerticle(ProductVerticle.class,
             options.setInstances(instances(deploy.productsInstances(), 1))));
@@ -187,6 +192,26 @@ public final class Main {
         return ids;
       });
     });
+  }
+
+  /**
+   * The size of each PostgreSQL pool: PG_MAX_CONNECTIONS divided among the pools this node opens (one per instance of
+   * customers, favorites and favorites-jobs), or PG_POOL_SIZE for each when set (with a warning when that exceeds
+   * the budget). Fails when the budget cannot give each pool a connection.
+   */
+  static PgConfig.Budget poolBudget(JsonObject config, DeployConfig deploy, Set<String> names, int cores) {
+    PgConfig pg = PgConfig.from(config);
+    PgConfig.Budget b = pg.budget(names.contains(CUSTOMERS) ? instances(deploy.customersInstances(), cores) : 0,
+      names.contains(FAVORITES) ? instances(deploy.favoritesInstances(), cores) : 0,
+      names.contains(FAVORITES_JOBS) ? instances(deploy.jobsInstances(), 1) : 0);
+    if (b.total() > pg.maxConnections()) {
+      LOG.warn("PG_POOL_SIZE={} gives this node up to {} PostgreSQL connections, more than PG_MAX_CONNECTIONS={}",
+        pg.poolSize(), b.total(), pg.maxConnections());
+    } else if (b.total() > 0) {
+      LOG.info("PostgreSQL pools: customers {}, favorites {}, favorites-jobs {} connections each; {} in all"
+        + " (budget {})", b.customers(), b.favorites(), b.jobs(), b.total(), pg.maxConnections());
+    }
+    return b;
   }
 
   private static int instances(int configured, int def) {

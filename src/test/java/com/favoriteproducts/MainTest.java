@@ -1,5 +1,6 @@
 package com.favoriteproducts;
 
+import com.favoriteproducts.support.TestServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,5 +24,15 @@ class MainTest {
     Future<?> badName = Main.deploy(vertx, new JsonObject().put("VERTICLES", "http,nope"));
     assertThat(badName.failed()).isTrue();
     assertThat(badName.cause()).hasMessageContaining("unknown verticle 'nope'");
+  }
+
+  @Test
+  @DisplayName("a PG_MAX_CONNECTIONS that cannot give each PostgreSQL pool one connection fails the start")
+  void poolBudgetTooSmall(Vertx vertx) {
+    Future<?> tooSmall = Main.deploy(vertx, TestServices.config().put("VERTICLES", "customers,favorites,favorites-jobs")
+      .put("CUSTOMERS_INSTANCES", 2).put("FAVORITES_INSTANCES", 2).put("JOBS_INSTANCES", 1).put("PG_MAX_CONNECTIONS", 4));
+    assertThat(tooSmall.failed()).isTrue();
+    assertThat(tooSmall.cause()).isInstanceOf(IllegalArgumentException.class)
+      .hasMessageContaining("PG_MAX_CONNECTIONS=4").hasMessageContaining("5 PostgreSQL pools");
   }
 }

@@ -4,7 +4,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.function.Function;
 
 /** Opaque keyset cursors: the last row's sort key as a JSON array, base64url-encoded. */
@@ -39,6 +41,46 @@ public final class Cursor {
       throw BusFailure.invalid("invalid query", "cursor", "is not a cursor this service issued");
     }
     return out;
+  }
+
+  /**
+   * The one spelling of a cursor among those that decode to the same key, or null when it is not one this service
+   * could have issued: the key re-encoded by {@link #encode}, with whole numbers written as integers ({@code 1.0} is
+   * {@code 1}) and UUIDs in their canonical lower-case form (what the readers of the keys do with them). Caches key
+   * by it, so variants of one cursor (base64 padding, JSON spacing, upper-case ids) share an entry.
+   */
+  public static String canonical(String cursor) {
+    if (cursor == null) {
+      return null;
+    }
+    JsonArray key = decode(cursor);
+    if (key == null) {
+      return null;
+    }
+    JsonArray out = new JsonArray(new ArrayList<>(key.size()));
+    for (Object v : key) {
+      if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+        out.add(d.longValue());
+      } else if (v instanceof String s) {
+        out.add(uuidOrSelf(s));
+      } else if (v == null || v instanceof Number || v instanceof Boolean) {
+        out.add(v);
+      } else {
+        return null; // nested objects and arrays: never issued
+      }
+    }
+    return encode(out);
+  }
+
+  private static String uuidOrSelf(String s) {
+    if (s.length() > 36) {
+      return s;
+    }
+    try {
+      return UUID.fromString(s).toString();
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
   }
 
   /** The decoded key, or null when the cursor was not made by {@link #encode}. */

@@ -23,6 +23,8 @@ import static com.favoriteproducts.config.AppConfig.str;
  * @param breakerResetMs     PRODUCTS_BREAKER_RESET_MS: open time before one trial call (half-open)
  * @param breakerMaxRetries  PRODUCTS_BREAKER_MAX_RETRIES: retries of a failed call inside the breaker (0 or 1)
  * @param maxConcurrency     PRODUCTS_MAX_CONCURRENCY: API calls in flight per verticle instance; more wait in line
+ * @param maxQueue           PRODUCTS_MAX_QUEUE: API calls waiting in that line per verticle instance; a lookup past it
+ *                           is not queued but answered at once as if the API had failed (STALE, or UNAVAILABLE: 503)
  * @param replyTimeoutMs     PRODUCTS_REPLY_TIMEOUT_MS: a lookup answers within this; entries still waiting for the API
  *                           are answered STALE/UNAVAILABLE while their fetch goes on and fills the cache
  * @param cacheTtlSeconds    PRODUCTS_CACHE_TTL_SECONDS: a cached product is fresh (AVAILABLE) for this long
@@ -35,8 +37,8 @@ import static com.favoriteproducts.config.AppConfig.str;
  */
 public record ProductsConfig(String host, int port, boolean ssl, String basePath, int connectTimeoutMs, int timeoutMs,
                              int breakerMaxFailures, long breakerResetMs, int breakerMaxRetries, int maxConcurrency,
-                             long replyTimeoutMs, long cacheTtlSeconds, long staleTtlSeconds, long notFoundTtlSeconds,
-                             long cacheTimeoutMs, int localCacheSize, long localTtlMs) {
+                             int maxQueue, long replyTimeoutMs, long cacheTtlSeconds, long staleTtlSeconds,
+                             long notFoundTtlSeconds, long cacheTimeoutMs, int localCacheSize, long localTtlMs) {
 
   public static final String DEFAULT_BASE_URL = "http://localhost:8001";
 
@@ -66,6 +68,7 @@ public record ProductsConfig(String host, int port, boolean ssl, String basePath
       positive(c, "PRODUCTS_BREAKER_RESET_MS", 10_000),
       Math.max(0, Math.min(1, integer(c, "PRODUCTS_BREAKER_MAX_RETRIES", 0))),
       (int) Math.min(1024, positive(c, "PRODUCTS_MAX_CONCURRENCY", 16)),
+      (int) Math.min(Integer.MAX_VALUE, Math.max(0, longValue(c, "PRODUCTS_MAX_QUEUE", 1024))),
       positive(c, "PRODUCTS_REPLY_TIMEOUT_MS", 5000),
       cacheTtl,
       Math.max(cacheTtl, positive(c, "PRODUCTS_STALE_TTL_SECONDS", 604_800)),

@@ -35,8 +35,8 @@ public class CustomerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     PgConfig pg = PgConfig.from(config());
-    pool = PgBuilder.pool().with(pg.poolOptions("customers-" + UUID.randomUUID())).connectingTo(pg.connectOptions())
-      .using(vertx).build();
+    pool = PgBuilder.pool().with(pg.poolOptions("customers-" + UUID.randomUUID()))
+      .connectingTo(pg.poolConnectOptions()).using(vertx).build();
     repo = new CustomerRepository(pool);
     handlers = new BusHandlers(vertx, LOG, err -> DbErrors.is(err, DbErrors.UNIQUE_VIOLATION)
       ? new BusFailure(BusFailure.CONFLICT, "a customer with this email already exists")

@@ -23,6 +23,12 @@ import java.util.UUID;
  * are running wait and go together in the next one (at most {@link #ACCEPT_BATCH}). Under load that is one statement
  * and one commit for many adds (the commit, not the checks, is what an add costs PostgreSQL), and alone an add waits
  * for nothing. Event-loop confined (one per verticle instance).
+ *
+ * <p>Bounded: at most FAVORITES_ACCEPT_QUEUE_MAX adds wait for a statement, more are refused at once (503). An add
+ * whose caller has given up by the time its batch is formed (its deadline, the caller's timeout less a margin for the
+ * statement itself, has passed) is not written: its caller got a timeout and must not find the add applied later.
+ * An add already in a statement when its caller gives up is applied (it was being written; a retry of it answers the
+ * same job, or 200): a 503 after a timeout means "maybe", which is why retrying an add is always safe.
  */
 final class Accepts {
 
@@ -36,17 +42,21 @@ final class Accepts {
   private final FavoriteRepository favorites;
   private final int maxPerCustomer;
   private final Counter accepted;
-  private final Batcher<AddRequest> batcher = Batcher.whileBusy(ACCEPTS_IN_FLIGHT, ACCEPT_BATCH, this::acceptBatch);
+  private final Batcher<AddRequest> batcher;
 
   /** What an accepted add came to: already stored, or a pending job (new or the one already pending). */
   record Accepted(Job job, boolean created, boolean stored) {
   }
 
-  /** An add waiting for its accept statement. */
-  private record AddRequest(UUID customerId, UUID productId, Promise<Accepted> answer) {
+  /** An add waiting for its accept statement; {@code deadline} in {@link System#nanoTime} terms. */
+  private record AddRequest(UUID customerId, UUID productId, long deadline, Promise<Accepted> answer) {
   }
 
-  Accepts(Vertx vertx, Pool pool, FavoriteRepository favorites, int maxPerCustomer, Counter accepted) {
+  /** Time kept for the statement itself: an add with less than this left before its caller gives up is dropped. */
+  static final long WRITE_MARGIN_MS = 1000;
+
+  Accepts(Vertx vertx, Pool pool, FavoriteRepository favorites, int maxPerCustomer, int queueMax, Counter accepted) {
+    this.batcher = Batcher.whileBusy(ACCEPTS_IN_FLIGHT, ACCEPT_BATCH, queueMax, this::acceptLive);
     this.vertx = vertx;
     this.pool = pool;
     this.favorites = favorites;
@@ -54,10 +64,34 @@ final class Accepts {
     this.accepted = accepted;
   }
 
-  Future<Accepted> accept(UUID customerId, UUID productId) {
+  /** {@code timeoutMs}: how long the caller waits for the answer (then it has given up). */
+  Future<Accepted> accept(UUID customerId, UUID productId, long timeoutMs) {
     Promise<Accepted> answer = Promise.promise();
-    batcher.add(new AddRequest(customerId, productId, answer));
+    long keep = Math.min(WRITE_MARGIN_MS, timeoutMs / 2);
+    long deadline = System.nanoTime() + (timeoutMs - keep) * 1_000_000L;
+    if (!batcher.offer(new AddRequest(customerId, productId, deadline, answer))) {
+      LOG.warn("add of product {} for customer {} refused: {} adds are waiting for the database already", productId,
+        customerId, batcher.queued());
+      return BusFailure.fail(BusFailure.UNAVAILABLE, "too many adds are waiting for the database; try again");
+    }
     return answer.future();
+  }
+
+  /** The batch without the adds whose caller has given up (answered 503: nobody hears it, but nothing hangs). */
+  private Future<Void> acceptLive(List<AddRequest> batch) {
+    long now = System.nanoTime();
+    List<AddRequest> live = new ArrayList<>(batch.size());
+    for (AddRequest r : batch) {
+      if (now - r.deadline() < 0) {
+        live.add(r);
+      } else {
+        r.answer().handle(BusFailure.fail(BusFailure.UNAVAILABLE, "the add waited too long for the database"));
+      }
+    }
+    if (live.size() < batch.size()) {
+      LOG.warn("{} adds not written: their callers had given up before their turn came", batch.size() - live.size());
+    }
+    return live.isEmpty() ? Future.succeededFuture() : acceptBatch(live);
   }
 
   private Future<Void> acceptBatch(List<AddRequest> batch) {

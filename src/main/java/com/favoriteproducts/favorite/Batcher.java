@@ -21,6 +21,7 @@ import java.util.function.Function;
  *   is often no longer needed by the time it would run).</li>
  * </ul>
  * Under load a batch costs about what one item did (one statement, one commit, one broker message, one ack).
+ * A batcher made with a {@code maxQueued} holds at most that many items waiting: {@link #offer} refuses more.
  */
 public final class Batcher<T> {
 
@@ -29,37 +30,63 @@ public final class Batcher<T> {
   private final long delayMs;
   private final int maxInFlight;
   private final int maxBatch;
+  private final int maxQueued;
   private final Function<List<T>, Future<?>> handler;
   private final List<T> queue = new ArrayList<>();
   private int inFlight;
   private boolean scheduled;
 
-  private Batcher(Context context, Vertx vertx, long delayMs, int maxInFlight, int maxBatch,
+  private Batcher(Context context, Vertx vertx, long delayMs, int maxInFlight, int maxBatch, int maxQueued,
                   Function<List<T>, Future<?>> handler) {
     this.context = context;
     this.vertx = vertx;
     this.delayMs = delayMs;
     this.maxInFlight = maxInFlight;
     this.maxBatch = maxBatch;
+    this.maxQueued = maxQueued;
     this.handler = handler;
   }
 
   public static <T> Batcher<T> whileBusy(int maxInFlight, int maxBatch, Function<List<T>, Future<?>> handler) {
-    return new Batcher<>(null, null, 0, maxInFlight, maxBatch, handler);
+    return whileBusy(maxInFlight, maxBatch, Integer.MAX_VALUE, handler);
+  }
+
+  /** {@link #whileBusy(int, int, Function)} with at most {@code maxQueued} items waiting (see {@link #offer}). */
+  public static <T> Batcher<T> whileBusy(int maxInFlight, int maxBatch, int maxQueued,
+                                         Function<List<T>, Future<?>> handler) {
+    return new Batcher<>(null, null, 0, maxInFlight, maxBatch, maxQueued, handler);
   }
 
   public static <T> Batcher<T> perTurn(Context context, Function<List<T>, Future<?>> handler) {
-    return new Batcher<>(context, null, 0, Integer.MAX_VALUE, Integer.MAX_VALUE, handler);
+    return new Batcher<>(context, null, 0, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, handler);
   }
 
   /** Call from the verticle's context: the timer runs there. */
   public static <T> Batcher<T> after(Vertx vertx, long delayMs, Function<List<T>, Future<?>> handler) {
-    return new Batcher<>(null, vertx, Math.max(1, delayMs), Integer.MAX_VALUE, Integer.MAX_VALUE, handler);
+    return new Batcher<>(null, vertx, Math.max(1, delayMs), Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+      handler);
   }
 
   public void add(T item) {
     queue.add(item);
     next();
+  }
+
+  /**
+   * Adds the item unless {@code maxQueued} items are waiting already (an item that can go at once never waits);
+   * false when it was refused.
+   */
+  public boolean offer(T item) {
+    if (queue.size() >= maxQueued && inFlight >= maxInFlight) {
+      return false;
+    }
+    add(item);
+    return true;
+  }
+
+  /** Items waiting for a batch. */
+  public int queued() {
+    return queue.size();
   }
 
   public void addAll(Collection<? extends T> items) {

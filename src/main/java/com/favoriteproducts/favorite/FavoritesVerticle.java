@@ -4,6 +4,7 @@ import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.BusHandlers;
 import com.favoriteproducts.bus.Fields;
+import com.favoriteproducts.config.AcceptConfig;
 import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.config.ShutdownConfig;
@@ -32,6 +33,7 @@ public class FavoritesVerticle extends VerticleBase {
   private Pool pool;
   private FavoriteRepository favorites;
   private Accepts accepts;
+  private AcceptConfig acceptCfg;
   private FavoriteReads reads;
   private BusHandlers handlers;
 
@@ -39,10 +41,12 @@ public class FavoritesVerticle extends VerticleBase {
   public Future<?> start() {
     JobsConfig cfg = JobsConfig.from(config());
     PgConfig pg = PgConfig.from(config());
-    pool = PgBuilder.pool().with(pg.poolOptions("favorites-" + UUID.randomUUID())).connectingTo(pg.connectOptions())
-      .using(vertx).build();
+    pool = PgBuilder.pool().with(pg.poolOptions("favorites-" + UUID.randomUUID()))
+      .connectingTo(pg.poolConnectOptions()).using(vertx).build();
     favorites = new FavoriteRepository(pool);
-    accepts = new Accepts(vertx, pool, favorites, cfg.maxPerCustomer(), JobMetrics.accepted(AppMetrics.from(config())));
+    acceptCfg = AcceptConfig.from(config());
+    accepts = new Accepts(vertx, pool, favorites, cfg.maxPerCustomer(), acceptCfg.queueMax(),
+      JobMetrics.accepted(AppMetrics.from(config())));
     reads = new FavoriteReads(vertx, favorites, cfg.listProductsTimeoutMs());
     handlers = new BusHandlers(vertx, LOG, err -> new BusFailure(BusFailure.UNAVAILABLE,
       "favorites storage is unavailable"))
@@ -59,11 +63,19 @@ public class FavoritesVerticle extends VerticleBase {
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
-  /** Already stored: {@code {state: stored, favorite}}; else {@code {state: pending, created, job}}. */
+  /**
+   * Already stored: {@code {state: stored, favorite}}; else {@code {state: pending, created, job}}. The caller's
+   * {@code timeoutMs} (optional; FAVORITES_ACCEPT_TIMEOUT_MS when absent) says when it gives up.
+   */
   private Future<JsonObject> add(Message<JsonObject> msg) {
     UUID customerId = Fields.uuid(msg, "customerId");
     UUID productId = Fields.uuid(msg, "productId");
-    return accepts.accept(customerId, productId).compose(a -> a.stored()
+    Object timeout = Fields.body(msg).getValue("timeoutMs");
+    if (timeout != null && !(timeout instanceof Number n && n.longValue() > 0)) {
+      throw BusFailure.invalid("invalid add", "timeoutMs", "must be a positive number of milliseconds");
+    }
+    long timeoutMs = timeout == null ? acceptCfg.timeoutMs() : ((Number) timeout).longValue();
+    return accepts.accept(customerId, productId, timeoutMs).compose(a -> a.stored()
       ? favorites.find(customerId, productId).compose(reads::describe)
         .map(json -> new JsonObject().put("state", "stored").put("favorite", json))
       : Future.succeededFuture(new JsonObject().put("state", "pending").put("created", a.created())

@@ -23,6 +23,11 @@ public final class Bus {
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
+  /** How long a request waits for its reply (EVENTBUS_TIMEOUT_MS). */
+  public long timeoutMs() {
+    return options.getSendTimeout();
+  }
+
   public Future<JsonObject> request(String address, JsonObject body) {
     return vertx.eventBus().<JsonObject>request(address, body, options).map(m -> m.body());
   }
@@ -58,6 +63,9 @@ public final class Bus {
     if (code == BusFailure.BAD_REQUEST && re instanceof BusFailure failure && !failure.errors().isEmpty()) {
       Problems.send(rc, code, failure.detail(), failure.errorsJson());
       return;
+    }
+    if (code == BusFailure.UNAVAILABLE && rc.response().headers().get("Retry-After") == null) {
+      rc.response().putHeader("Retry-After", "1"); // a dependency or a bound: worth trying again soon
     }
     if (code >= 400 && code < 600) {
       Problems.send(rc, code, code >= 500 ? "a dependency of the service is unavailable; try again later" : msg);

@@ -2,15 +2,21 @@ package com.favoriteproducts.http;
 
 import com.favoriteproducts.auth.Principal;
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.Cursor;
 import com.favoriteproducts.bus.JobReason;
 import com.favoriteproducts.bus.JobStatus;
 import com.favoriteproducts.bus.Paging;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The favorites and jobs operations of the contract: HTTP in, event bus to the favorites verticle (and the jobs
@@ -18,17 +24,23 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class FavoriteHandlers {
 
+  private static final Logger LOG = LoggerFactory.getLogger(FavoriteHandlers.class);
+
   private final Vertx vertx;
   private final Bus bus;
   private final int waitMaxSeconds;
+  private final int waitMaxConcurrent;
+  private final AtomicInteger waits;
 
   private final ResponseCache cache;
 
-  FavoriteHandlers(Vertx vertx, Bus bus, int waitMaxSeconds, ResponseCache cache) {
+  FavoriteHandlers(Vertx vertx, Bus bus, int waitMaxSeconds, int waitMaxConcurrent, ResponseCache cache) {
     this.cache = cache;
     this.vertx = vertx;
     this.bus = bus;
     this.waitMaxSeconds = waitMaxSeconds;
+    this.waitMaxConcurrent = waitMaxConcurrent;
+    this.waits = EdgeLimits.of(vertx).waits;
   }
 
   void addByPath(RoutingContext rc) {
@@ -41,22 +53,24 @@ final class FavoriteHandlers {
 
   /**
    * 200 when already stored; else 202 with the job, or with {@code Prefer: wait=N} the outcome if it comes within
-   * N seconds (201 stored, 404 no such product, 409 cap reached), still 202 otherwise.
+   * N seconds (201 stored, 404 no such product, 409 cap reached), still 202 otherwise. When
+   * FAVORITES_WAIT_MAX_CONCURRENT adds are waiting already on this node, the preference is not applied: 202 at once.
    */
   private void add(RoutingContext rc, String customerId, String productId) {
     if (!Requests.requireCustomer(rc, customerId)) {
       return;
     }
     int wait = preferWait(rc.request().getHeader("Prefer"), waitMaxSeconds);
-    bus.request(Addresses.FAVORITES_ADD, new JsonObject().put("customerId", customerId).put("productId", productId))
+    bus.request(Addresses.FAVORITES_ADD, new JsonObject().put("customerId", customerId).put("productId", productId)
+        .put("timeoutMs", bus.timeoutMs()))
       .onSuccess(r -> {
         if ("stored".equals(r.getString("state"))) {
           rc.response().putHeader("Content-Location", favoritePath(customerId, productId));
           Json.send(rc, 200, r.getJsonObject("favorite"));
-        } else if (wait <= 0) {
+        } else if (wait <= 0 || !EdgeLimits.tryAcquire(waits, waitMaxConcurrent)) {
           accepted(rc, r.getJsonObject("job"), -1);
         } else {
-          awaitJob(rc, r.getJsonObject("job"), wait);
+          awaitJob(rc, customerId, r.getJsonObject("job"), wait).onComplete(v -> waits.decrementAndGet());
         }
       })
       .onFailure(err -> Bus.fail(rc, err));
@@ -65,41 +79,59 @@ final class FavoriteHandlers {
   /**
    * Listens on {@code jobs.completed.<jobId>} (the jobs verticle publishes there, wherever it runs in the cluster),
    * then reads the job once to close the race with a completion before the listener was registered. No polling.
+   * An event only wakes the wait up: whoever publishes there, the outcome is the job as the jobs verticle reads it,
+   * and only if it is this request's job (its id, customer and product); the favorite answered is read for the
+   * request's own customer and product. Completes when the response is sent.
    */
-  private void awaitJob(RoutingContext rc, JsonObject job, int wait) {
+  private Future<Void> awaitJob(RoutingContext rc, String customerId, JsonObject job, int wait) {
     String jobId = job.getString("jobId");
+    String productId = job.getString("productId");
     Promise<JsonObject> outcome = Promise.promise();
-    MessageConsumer<JsonObject> listener = vertx.eventBus().consumer(Addresses.jobCompleted(jobId));
-    listener.handler(m -> outcome.tryComplete(m.body()));
-    long timer = vertx.setTimer(wait * 1000L, t -> outcome.tryComplete(null));
-    listener.completion()
-      .compose(v -> bus.request(Addresses.JOBS_GET, new JsonObject().put("jobId", jobId)))
+    Runnable check = () -> bus.request(Addresses.JOBS_GET, new JsonObject().put("jobId", jobId))
       .onSuccess(current -> {
-        if (JobStatus.of(current.getString("status")) != JobStatus.PENDING) {
+        if (JobStatus.of(current.getString("status")) != JobStatus.PENDING
+          && isJob(current, jobId, customerId, productId)) {
           outcome.tryComplete(current);
         }
       });
-    outcome.future().onComplete(ar -> {
+    MessageConsumer<JsonObject> listener = vertx.eventBus().consumer(Addresses.jobCompleted(jobId));
+    listener.handler(m -> {
+      if (m.body() != null && isJob(m.body(), jobId, customerId, productId)) {
+        check.run();
+      } else {
+        LOG.warn("ignored a completion event on {} that is not about job {} of customer {}", m.address(), jobId,
+          customerId);
+      }
+    });
+    long timer = vertx.setTimer(wait * 1000L, t -> outcome.tryComplete(null));
+    listener.completion().onSuccess(v -> check.run());
+    return outcome.future().compose(done -> {
       vertx.cancelTimer(timer);
       listener.unregister();
-      JsonObject done = ar.result();
       rc.response().putHeader("Preference-Applied", "wait=" + wait);
       JobStatus status = done == null ? JobStatus.PENDING : JobStatus.of(done.getString("status"));
       if (status == JobStatus.PENDING) {
         accepted(rc, job, wait);
       } else if (status == JobStatus.DONE) {
-        String customerId = done.getString("customerId");
-        String productId = done.getString("productId");
-        bus.request(Addresses.FAVORITES_GET, new JsonObject().put("customerId", customerId).put("productId", productId))
+        return bus.request(Addresses.FAVORITES_GET, new JsonObject().put("customerId", customerId)
+            .put("productId", productId))
           .onSuccess(f -> {
             rc.response().putHeader("Location", favoritePath(customerId, productId));
             Json.send(rc, 201, f);
           })
-          .onFailure(err -> Bus.fail(rc, err));
+          .onFailure(err -> Bus.fail(rc, err)).<Void>mapEmpty().recover(err -> Future.succeededFuture());
       } else {
         failed(rc, done);
       }
+      return Future.succeededFuture();
     });
+  }
+
+  /** The job (a completion event or a read) is the one this request waits for. */
+  static boolean isJob(JsonObject j, String jobId, String customerId, String productId) {
+    return jobId.equalsIgnoreCase(j.getString("jobId", ""))
+      && customerId.equalsIgnoreCase(j.getString("customerId", ""))
+      && productId != null && productId.equalsIgnoreCase(j.getString("productId", ""));
   }
 
   private static void failed(RoutingContext rc, JsonObject job) {
@@ -158,8 +190,12 @@ final class FavoriteHandlers {
       req.put("cursor", cursor);
     }
     String owner = customerId.toLowerCase();
-    String key = "f:" + owner + "|" + req.getInteger("limit") + "|" + (cursor == null ? "" : cursor);
-    ResponseCache.Entry hit = cache.get(key, System.currentTimeMillis());
+    // Keyed by the cursor's canonical form: its variants share one entry. One this service did not issue is not
+    // cached (the favorites verticle answers it 400).
+    String canonical = Cursor.canonical(cursor);
+    String key = cursor != null && canonical == null ? null
+      : "f:" + owner + "|" + req.getInteger("limit") + "|" + (canonical == null ? "" : canonical);
+    ResponseCache.Entry hit = key == null ? null : cache.get(key, System.currentTimeMillis());
     if (hit != null) {
       CachedResponses.send(rc, hit);
       return;
@@ -168,7 +204,9 @@ final class FavoriteHandlers {
     bus.request(Addresses.FAVORITES_LIST, req).onSuccess(page -> {
       Buffer body = page.toBuffer();
       String etag = Headers.etag(body);
-      cache.put(key, owner, epoch, body, etag, System.currentTimeMillis());
+      if (key != null) {
+        cache.put(key, owner, epoch, body, etag, System.currentTimeMillis());
+      }
       CachedResponses.send(rc, etag, body);
     }).onFailure(err -> Bus.fail(rc, err));
   }

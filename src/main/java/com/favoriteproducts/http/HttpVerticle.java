@@ -11,6 +11,7 @@ import com.favoriteproducts.config.MetricsConfig;
 import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.config.RedisConfig;
 import com.favoriteproducts.config.ShutdownConfig;
+import com.favoriteproducts.metrics.AppMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -60,10 +61,12 @@ public class HttpVerticle extends VerticleBase {
     JWTAuth jwtAuth = new CachingJwtAuth(jwt.jwtAuth(vertx), 10_000);
     denylist = new Denylist(vertx, RedisConfig.from(config).options());
     Bus bus = new Bus(vertx, http.eventbusTimeoutMs());
+    ConnectionGuard guard = new ConnectionGuard(vertx, http, AppMetrics.from(config));
 
     // A cached page never outlives the freshness of the product data in it (PRODUCTS_CACHE_TTL_SECONDS).
     long cacheTtl = Math.min(http.responseCacheTtlMs(), 1000L * products.cacheTtlSeconds());
-    ResponseCache cache = ResponseCache.shared(vertx, http.responseCacheSize(), cacheTtl);
+    ResponseCache cache = ResponseCache.shared(vertx, http.responseCacheSize(), http.responseCacheMaxBytes(),
+      http.responseCacheMaxBytesPerCustomer(), cacheTtl);
     for (String address : List.of(Addresses.CUSTOMERS_CHANGED, Addresses.FAVORITES_ADDED, Addresses.FAVORITES_REMOVED)) {
       invalidations.add(vertx.eventBus().<JsonObject>consumer(address,
         m -> cache.invalidate(m.body() == null ? null : m.body().getString("customerId"))));
@@ -71,7 +74,7 @@ public class HttpVerticle extends VerticleBase {
     AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
     Operation.Handlers handlers = new Operation.Handlers(new HealthHandlers(vertx, bus, denylist), auth,
       new CustomerHandlers(bus, cache),
-      new FavoriteHandlers(vertx, bus, JobsConfig.from(config).waitMaxSeconds(), cache),
+      new FavoriteHandlers(vertx, bus, JobsConfig.from(config).waitMaxSeconds(), http.waitMaxConcurrent(), cache),
       new ProductHandlers(bus, (products.breakerResetMs() + 999) / 1000));
 
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
@@ -87,6 +90,7 @@ public class HttpVerticle extends VerticleBase {
         builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwtAuth));
         ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked, new InlineValidation(vertx, contract, extractor));
         Router router = builder.createRouter();
+        router.route().order(Integer.MIN_VALUE).handler(guard::route);
 
         Buffer yaml = all.resultAt(1);
         router.get("/openapi.yaml").handler(rc -> rc.response().putHeader("Content-Type", "application/yaml").end(yaml));
@@ -100,9 +104,17 @@ public class HttpVerticle extends VerticleBase {
         router.errorHandler(405, rc -> Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path()));
         router.errorHandler(500, HttpVerticle::onFailure);
 
+        // HTTP/1.1 only (no h2c): with h2c on, Vert.x hands over a connection only once its first bytes arrive, so a
+        // client that sends nothing would escape the connection cap and the header timeout.
         HttpServerOptions options = new HttpServerOptions().setPort(http.port()).setHost(http.host())
-          .setCompressionSupported(false).setTcpNoDelay(true);
-        return vertx.createHttpServer(options).requestHandler(router).listen();
+          .setCompressionSupported(false).setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
+          .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, http.idleTimeoutMs()))
+          .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        return vertx.createHttpServer(options).connectionHandler(guard::connected)
+          .requestHandler(req -> {
+            guard.request(req);
+            router.handle(req);
+          }).listen();
       })
       .onSuccess(s -> {
         server = s;

@@ -3,10 +3,10 @@ package com.favoriteproducts.http;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The edge's cache of rendered read responses (a customer, a page of favorites), one per Vert.x instance, shared by
@@ -19,16 +19,29 @@ import java.util.Set;
  *
  * <p>A response computed while its customer was invalidated is not stored: each fill carries the invalidation epoch
  * seen when its request started ({@link #epoch()}).
+ *
+ * <p>Bounded three ways, least recently used out first: entries ({@code RESPONSE_CACHE_SIZE}), bytes in all
+ * ({@code RESPONSE_CACHE_MAX_BYTES}) and bytes per customer ({@code RESPONSE_CACHE_MAX_BYTES_PER_CUSTOMER}: a customer
+ * filling the cache with its own pages evicts its own oldest entries, not everyone else's). An entry is weighed as its
+ * body, ETag and key plus a fixed overhead ({@link #weight}). Keys of pages carry the canonical form of the cursor
+ * ({@link com.favoriteproducts.bus.Cursor#canonical}), so cursors that differ only in their spelling share one entry.
  */
 final class ResponseCache {
 
-  record Entry(String customerId, Buffer body, String etag, long expiresAt) {
+  record Entry(String customerId, Buffer body, String etag, long expiresAt, long weight) {
   }
 
+  /** What an entry costs besides its bytes: the map node, the entry, the buffer and the strings' headers. */
+  static final long ENTRY_OVERHEAD = 256;
+
   private final int capacity;
+  private final long maxBytes;
+  private final long maxBytesPerCustomer;
   private final long ttlMs;
   private final LinkedHashMap<String, Entry> entries;
-  private final Map<String, Set<String>> keysByCustomer = new HashMap<>();
+  /** Each customer's keys, oldest stored first, and their weight. */
+  private final Map<String, Keys> keysByCustomer = new HashMap<>();
+  private long bytes;
   /** Epoch of the last invalidation of each recently invalidated customer (bounded: oldest forgotten first). */
   private final LinkedHashMap<String, Long> invalidatedAt;
   private long epoch;
@@ -38,24 +51,23 @@ final class ResponseCache {
   private static final Map<io.vertx.core.Vertx, ResponseCache> SHARED =
     java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
-  /** The cache of this Vert.x instance (created by its first HTTP verticle instance). */
-  static ResponseCache shared(io.vertx.core.Vertx vertx, int capacity, long ttlMs) {
-    return SHARED.computeIfAbsent(vertx, v -> new ResponseCache(capacity, ttlMs));
+  private static final class Keys {
+    final LinkedHashSet<String> keys = new LinkedHashSet<>(4);
+    long bytes;
   }
 
-  ResponseCache(int capacity, long ttlMs) {
+  /** The cache of this Vert.x instance (created by its first HTTP verticle instance). */
+  static ResponseCache shared(io.vertx.core.Vertx vertx, int capacity, long maxBytes, long maxBytesPerCustomer,
+                              long ttlMs) {
+    return SHARED.computeIfAbsent(vertx, v -> new ResponseCache(capacity, maxBytes, maxBytesPerCustomer, ttlMs));
+  }
+
+  ResponseCache(int capacity, long maxBytes, long maxBytesPerCustomer, long ttlMs) {
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
+    this.maxBytesPerCustomer = Math.min(maxBytes, maxBytesPerCustomer);
     this.ttlMs = ttlMs;
-    this.entries = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-        if (size() > ResponseCache.this.capacity) {
-          unindex(eldest.getKey(), eldest.getValue().customerId());
-          return true;
-        }
-        return false;
-      }
-    };
+    this.entries = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true);
     this.invalidatedAt = new LinkedHashMap<>(1024, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
@@ -69,7 +81,12 @@ final class ResponseCache {
   }
 
   synchronized boolean enabled() {
-    return capacity > 0 && ttlMs > 0;
+    return capacity > 0 && ttlMs > 0 && maxBytesPerCustomer > 0;
+  }
+
+  /** The bytes an entry is counted for: body, ETag and key (two bytes a char) and {@link #ENTRY_OVERHEAD}. */
+  static long weight(String key, Buffer body, String etag) {
+    return ENTRY_OVERHEAD + body.length() + 2L * (key.length() + (etag == null ? 0 : etag.length()));
   }
 
   synchronized long epoch() {
@@ -85,8 +102,7 @@ final class ResponseCache {
       return null;
     }
     if (e.expiresAt() <= now) {
-      entries.remove(key);
-      unindex(key, e.customerId());
+      remove(key);
       return null;
     }
     return e;
@@ -101,10 +117,31 @@ final class ResponseCache {
     if (last != null && last > startEpoch) {
       return;
     }
-    Entry previous = entries.put(key, new Entry(customerId, body, etag, now + ttlMs));
-    if (previous == null) {
-      keysByCustomer.computeIfAbsent(customerId, c -> new HashSet<>(4)).add(key);
+    long weight = weight(key, body, etag);
+    if (weight > maxBytesPerCustomer) {
+      return; // larger than a customer may hold: served, never stored
     }
+    remove(key);
+    Keys own = keysByCustomer.computeIfAbsent(customerId, c -> new Keys());
+    // The customer's own oldest entries make room first, then everyone's least recently used.
+    Iterator<String> oldest = own.keys.iterator();
+    while (own.bytes + weight > maxBytesPerCustomer && oldest.hasNext()) {
+      String k = oldest.next();
+      oldest.remove();
+      Entry dropped = entries.remove(k);
+      own.bytes -= dropped.weight();
+      bytes -= dropped.weight();
+    }
+    Iterator<Map.Entry<String, Entry>> lru = entries.entrySet().iterator();
+    while ((bytes + weight > maxBytes || entries.size() >= capacity) && lru.hasNext()) {
+      Map.Entry<String, Entry> eldest = lru.next();
+      lru.remove();
+      unindex(eldest.getKey(), eldest.getValue());
+    }
+    entries.put(key, new Entry(customerId, body, etag, now + ttlMs, weight));
+    own.keys.add(key);
+    own.bytes += weight;
+    bytes += weight;
   }
 
   synchronized void invalidate(String customerId) {
@@ -115,9 +152,10 @@ final class ResponseCache {
     epoch++;
     invalidatedAt.remove(id);
     invalidatedAt.put(id, epoch);
-    Set<String> keys = keysByCustomer.remove(id);
+    Keys keys = keysByCustomer.remove(id);
     if (keys != null) {
-      keys.forEach(entries::remove);
+      keys.keys.forEach(entries::remove);
+      bytes -= keys.bytes;
     }
   }
 
@@ -125,12 +163,32 @@ final class ResponseCache {
     return entries.size();
   }
 
-  private void unindex(String key, String customerId) {
-    Set<String> keys = keysByCustomer.get(customerId);
-    if (keys != null) {
-      keys.remove(key);
-      if (keys.isEmpty()) {
-        keysByCustomer.remove(customerId);
+  /** The weight of every entry held (see {@link #weight}). */
+  synchronized long bytes() {
+    return bytes;
+  }
+
+  /** The number of entries of one customer. */
+  synchronized int size(String customerId) {
+    Keys keys = keysByCustomer.get(customerId);
+    return keys == null ? 0 : keys.keys.size();
+  }
+
+  private void remove(String key) {
+    Entry e = entries.remove(key);
+    if (e != null) {
+      unindex(key, e);
+    }
+  }
+
+  /** Forgets an entry already taken out of {@link #entries}. */
+  private void unindex(String key, Entry e) {
+    bytes -= e.weight();
+    Keys keys = keysByCustomer.get(e.customerId());
+    if (keys != null && keys.keys.remove(key)) {
+      keys.bytes -= e.weight();
+      if (keys.keys.isEmpty()) {
+        keysByCustomer.remove(e.customerId());
       }
     }
   }

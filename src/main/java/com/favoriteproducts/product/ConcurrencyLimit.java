@@ -7,21 +7,42 @@ import java.util.ArrayDeque;
 import java.util.function.Supplier;
 
 /**
- * Runs at most {@code max} asynchronous tasks at a time; the others wait in line (FIFO). Used from one event loop
- * (a verticle instance's), so it needs no locking.
+ * Runs at most {@code max} asynchronous tasks at a time; the others wait in line (FIFO), at most {@code maxWaiting} of
+ * them: a task over that is refused at once with {@link Full}, never queued. Used from one event loop (a verticle
+ * instance's), so it needs no locking.
  */
 final class ConcurrencyLimit {
 
+  /** The line is full: the task was not run. Cheap (no stack trace): it is an answer under load, not a bug. */
+  static final class Full extends RuntimeException {
+    Full(int waiting) {
+      super(waiting + " tasks are waiting already", null, false, false);
+    }
+  }
+
   private final int max;
+  private final int maxWaiting;
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private int running;
   private boolean draining;
 
   ConcurrencyLimit(int max) {
+    this(max, Integer.MAX_VALUE);
+  }
+
+  ConcurrencyLimit(int max, int maxWaiting) {
     this.max = max;
+    this.maxWaiting = maxWaiting;
+  }
+
+  static boolean isFull(Throwable t) {
+    return t instanceof Full;
   }
 
   <T> Future<T> run(Supplier<Future<T>> task) {
+    if (running >= max && waiting.size() >= maxWaiting) {
+      return Future.failedFuture(new Full(waiting.size()));
+    }
     Promise<T> result = Promise.promise();
     Runnable start = () -> {
       running++;

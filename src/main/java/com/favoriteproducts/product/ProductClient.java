@@ -76,7 +76,7 @@ final class ProductClient {
         .setSsl(cfg.ssl()).setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(cfg.connectTimeoutMs())
         .setUserAgent("favorite-products"),
       new PoolOptions().setHttp1MaxSize(cfg.maxConcurrency()));
-    this.limit = new ConcurrencyLimit(cfg.maxConcurrency());
+    this.limit = new ConcurrencyLimit(cfg.maxConcurrency(), cfg.maxQueue());
     CircuitBreakerOptions options = new CircuitBreakerOptions()
       .setMaxFailures(cfg.breakerMaxFailures())
       .setResetTimeout(cfg.breakerResetMs())
@@ -105,6 +105,8 @@ final class ProductClient {
   /** Asks the API about one id. Never fails: an outage or an open breaker is an {@link Answer#failed} answer. */
   Future<Answer> fetch(String id) {
     return limit.run(() -> breaker.executeWithFallback(() -> call(id), Answer::failed))
+      .recover(err -> ConcurrencyLimit.isFull(err) ? Future.succeededFuture(Answer.failed(err))
+        : Future.failedFuture(err))
       .andThen(ar -> count(ar.succeeded() ? ar.result() : null));
   }
 
@@ -117,6 +119,8 @@ final class ProductClient {
       metrics.apiNotFound.increment();
     } else if (isOpenCircuit(a.failure())) {
       metrics.apiShortCircuited.increment();
+    } else if (ConcurrencyLimit.isFull(a.failure())) {
+      metrics.apiRejected.increment();
     } else {
       metrics.apiFailure.increment();
     }

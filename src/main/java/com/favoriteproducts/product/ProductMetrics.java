@@ -29,6 +29,8 @@ final class ProductMetrics {
   final Counter apiNotFound;
   final Counter apiFailure;
   final Counter apiShortCircuited;
+  /** Not sent: PRODUCTS_MAX_QUEUE lookups were waiting for a free call already. */
+  final Counter apiRejected;
 
   private final Counter toOpen;
   private final Counter toHalfOpen;
@@ -48,6 +50,7 @@ final class ProductMetrics {
     apiNotFound = metrics.counter(API_CALLS, api, "outcome", "not_found");
     apiFailure = metrics.counter(API_CALLS, api, "outcome", "failure");
     apiShortCircuited = metrics.counter(API_CALLS, api, "outcome", "short_circuited");
+    apiRejected = metrics.counter(API_CALLS, api, "outcome", "rejected");
     String transitions = "Circuit breaker state changes, by the state entered";
     toOpen = metrics.counter(BREAKER_TRANSITIONS, transitions, "breaker", ProductClient.BREAKER_NAME, "state", "open");
     toHalfOpen = metrics.counter(BREAKER_TRANSITIONS, transitions, "breaker", ProductClient.BREAKER_NAME,

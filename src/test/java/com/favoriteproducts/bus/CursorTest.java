@@ -41,4 +41,24 @@ class CursorTest {
     assertThat(f.code()).isEqualTo(400);
     assertThat(f.errors()).containsExactly(new FieldError("cursor", "is not a cursor this service issued"));
   }
+
+  @Test
+  @DisplayName("canonical: one spelling for cursors that decode to the same key; null for one not issued here")
+  void canonical() {
+    String uuid = "6f1c3a52-0a7e-4b8f-9a51-3c2d1e0f9a8b";
+    String issued = Cursor.encode(new JsonArray().add(1_700_000_000_000_000L).add(uuid));
+    Base64.Encoder enc = Base64.getUrlEncoder();
+    String padded = enc.encodeToString(("[1700000000000000,\"" + uuid + "\"]").getBytes());
+    String spaced = enc.withoutPadding().encodeToString(("[ 1700000000000000 , \"" + uuid + "\" ]").getBytes());
+    String upper = enc.withoutPadding().encodeToString(("[1700000000000000,\"" + uuid.toUpperCase() + "\"]").getBytes());
+    String decimal = enc.withoutPadding().encodeToString(("[1.7E15,\"" + uuid + "\"]").getBytes());
+    for (String variant : new String[] {issued, padded, spaced, upper, decimal}) {
+      assertThat(Cursor.canonical(variant)).as(variant).isEqualTo(issued);
+    }
+    String other = enc.withoutPadding().encodeToString(("[1.5,\"" + uuid + "\"]").getBytes());
+    assertThat(Cursor.canonical(other)).isNotEqualTo(issued).isNotNull();
+    assertThat(Cursor.canonical("%%%garbage")).isNull();
+    assertThat(Cursor.canonical(enc.encodeToString("[{\"a\":1}]".getBytes()))).isNull();
+    assertThat(Cursor.canonical(null)).isNull();
+  }
 }

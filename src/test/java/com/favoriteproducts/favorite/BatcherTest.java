@@ -143,4 +143,28 @@ class BatcherTest {
       });
     }));
   }
+
+  @Test
+  @DisplayName("whileBusy with maxQueued: items that can go at once always do; past maxQueued waiting, offer refuses")
+  void boundedQueue() throws Exception {
+    List<List<Integer>> batches = new ArrayList<>();
+    List<Promise<Void>> running = new ArrayList<>();
+    List<Boolean> offered = onContext(c -> {
+      Batcher<Integer> x = Batcher.whileBusy(1, 10, 2, items -> {
+        batches.add(items);
+        Promise<Void> p = Promise.promise();
+        running.add(p);
+        return p.future();
+      });
+      List<Boolean> out = new ArrayList<>();
+      for (int i = 1; i <= 4; i++) {
+        out.add(x.offer(i));
+      }
+      running.get(0).complete();
+      out.add(x.offer(5));
+      return out;
+    });
+    assertThat(offered).containsExactly(true, true, true, false, true);
+    assertThat(batches).containsExactly(List.of(1), List.of(2, 3));
+  }
 }

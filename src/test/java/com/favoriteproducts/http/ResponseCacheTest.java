@@ -3,6 +3,7 @@ package com.favoriteproducts.http;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
@@ -11,6 +12,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 import static com.favoriteproducts.support.TestApp.await;
@@ -114,5 +120,44 @@ class ResponseCacheTest {
       assertThat(await(off.http.get("/v1/customers/" + id2).bearerTokenAuthentication(offToken).send())
         .bodyAsJsonObject().getString("name")).isEqualTo("no cache");
     }
+  }
+
+  @Test
+  @DisplayName("cursors that differ only in spelling share one cache entry (base64 padding, JSON spacing, id case)")
+  void equivalentCursorsShareAnEntry() {
+    String c = app.createCustomer(admin).getString("id");
+    String path = "/v1/customers/" + c + "/favorites";
+    for (int i = 0; i < 2; i++) {
+      String p = app.fakeProducts.newProduct().getString("id");
+      assertThat(await(app.http.put(path + "/" + p).bearerTokenAuthentication(admin).putHeader("Prefer", "wait=10")
+        .send()).statusCode()).isEqualTo(201);
+    }
+    String cursor = get(path + "?limit=1").getString("nextCursor");
+    JsonObject second = get(path + "?limit=1&cursor=" + cursor);
+    String secondProduct = second.getJsonArray("items").getJsonObject(0).getString("productId");
+    // Behind the service's back (no invalidation): only a cache hit still shows it.
+    await(app.db.preparedQuery("DELETE FROM favorites WHERE customer_id = $1 AND product_id = $2")
+      .execute(Tuple.of(UUID.fromString(c), UUID.fromString(secondProduct))));
+
+    JsonArray key = new JsonArray(new String(
+      Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+    List<String> variants = new ArrayList<>();
+    if (cursor.length() % 4 != 0) {
+      variants.add(cursor + "=".repeat(4 - cursor.length() % 4));
+    }
+    variants.add(encode("[ " + key.getLong(0) + " , \"" + key.getString(1) + "\" ]"));
+    variants.add(encode("[" + key.getLong(0) + ",\"" + key.getString(1).toUpperCase() + "\"]"));
+    variants.add(encode("[" + key.getLong(0) + ".0,\"" + key.getString(1) + "\"]"));
+    for (String variant : variants) {
+      assertThat(variant).isNotEqualTo(cursor);
+      JsonObject page = get(path + "?limit=1&cursor=" + URLEncoder.encode(variant,
+        StandardCharsets.UTF_8));
+      assertThat(page).as("cursor %s is served from the entry of %s", variant, cursor).isEqualTo(second);
+    }
+  }
+
+  private static String encode(String json) {
+    return Base64.getUrlEncoder().withoutPadding()
+      .encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -58,4 +58,29 @@ class ConcurrencyLimitTest {
     assertThat(results.get(99_999).result()).isEqualTo(99_999);
     assertThat(limit.waiting()).isZero();
   }
+
+  @Test
+  @DisplayName("past maxWaiting a task is refused at once (Full) and never runs; room in the line takes tasks again")
+  void boundedLine() {
+    ConcurrencyLimit limit = new ConcurrencyLimit(1, 2);
+    Promise<Integer> running = Promise.promise();
+    List<Integer> ran = new ArrayList<>();
+    limit.run(() -> running.future());
+    Future<Integer> w1 = limit.run(() -> {
+      ran.add(1);
+      return Future.succeededFuture(1);
+    });
+    limit.run(() -> Future.succeededFuture(2));
+    Future<Integer> refused = limit.run(() -> {
+      ran.add(3);
+      return Future.succeededFuture(3);
+    });
+    assertThat(refused.failed()).isTrue();
+    assertThat(ConcurrencyLimit.isFull(refused.cause())).isTrue();
+    assertThat(limit.waiting()).isEqualTo(2);
+    running.complete(0);
+    assertThat(w1.result()).isEqualTo(1);
+    assertThat(ran).containsExactly(1);
+    assertThat(limit.run(() -> Future.succeededFuture(4)).result()).isEqualTo(4);
+  }
 }

@@ -56,7 +56,7 @@ public class JobsVerticle extends VerticleBase {
     // state, so the sweeper publishes it again and it is stored then. The add's own job row (favorites verticle) keeps
     // synchronous commit: it is what the 202 promises. Saves a WAL flush per batch.
     pool = PgBuilder.pool().with(pg.poolOptions("favorites-jobs-" + UUID.randomUUID()))
-      .connectingTo(pg.connectOptions().addProperty("synchronous_commit", "off")).using(vertx).build();
+      .connectingTo(pg.poolConnectOptions().addProperty("synchronous_commit", "off")).using(vertx).build();
     JobRepository jobs = new JobRepository(pool);
     JobMetrics metrics = new JobMetrics(AppMetrics.from(config()));
     RabbitTopology topology = new RabbitTopology(rabbitConfig.queuePrefix(), cfg.retryDelaysMs());
