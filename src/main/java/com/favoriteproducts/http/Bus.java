@@ -45,8 +45,8 @@ public final class Bus {
           Problems.send(rc, 503, "the service that handles this request is not running; try again later");
         }
         case TIMEOUT -> {
-          // A node that died with the request, or one too busy to answer in EVENTBUS_TIMEOUT_MS: retry soon.
-          rc.response().putHeader("Retry-After", "1");
+          // A node that died with the request, or one too busy to answer in EVENTBUS_TIMEOUT_MS: retry soon
+          // (Problems.send gives every 503 its Retry-After).
           Problems.send(rc, 503, "the request timed out inside the service (a node may have gone away); try again");
         }
         default -> recipientFailure(rc, re);
@@ -63,9 +63,6 @@ public final class Bus {
     if (code == BusFailure.BAD_REQUEST && re instanceof BusFailure failure && !failure.errors().isEmpty()) {
       Problems.send(rc, code, failure.detail(), failure.errorsJson());
       return;
-    }
-    if (code == BusFailure.UNAVAILABLE && rc.response().headers().get("Retry-After") == null) {
-      rc.response().putHeader("Retry-After", "1"); // a dependency or a bound: worth trying again soon
     }
     if (code >= 400 && code < 600) {
       Problems.send(rc, code, code >= 500 ? "a dependency of the service is unavailable; try again later" : msg);
