@@ -57,7 +57,7 @@ public class HttpVerticle extends VerticleBase {
     MetricsConfig metrics = MetricsConfig.from(config);
     ProductsConfig products = ProductsConfig.from(config);
     JwtConfig jwt = JwtConfig.from(config);
-    JWTAuth jwtAuth = new CachingJwtAuth(jwt.jwtAuth(vertx), 10_000);
+    JWTAuth jwtAuth = new CachingJwtAuth(jwt.jwtAuth(vertx), 10_000, jwt.leewaySeconds());
     denylist = new Denylist(vertx, RedisConfig.from(config).options());
     Bus bus = new Bus(vertx, http.eventbusTimeoutMs());
 
