@@ -9,7 +9,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,11 +127,12 @@ public final class Admission {
     String cost = !config.enabled() ? "0" : write ? writeCost : "1";
     String revokedKey = Denylist.PREFIX + (p.jti() == null ? "" : p.jti());
     String bucketKey = BUCKET_PREFIX + (admin ? Principal.ADMIN : Principal.CUSTOMER) + ":" + p.subject();
+    String rate = admin ? adminRate : customerRate;
+    String burst = admin ? adminBurst : customerBurst;
     return connection()
-      .compose(c -> send(c, evalsha(revokedKey, bucketKey, admin ? adminRate : customerRate,
-        admin ? adminBurst : customerBurst, cost)).recover(err -> isNoScript(err)
-        ? send(c, eval(revokedKey, bucketKey, admin ? adminRate : customerRate, admin ? adminBurst : customerBurst, cost))
-        : Future.failedFuture(err)))
+      .compose(c -> c.send(evalsha(revokedKey, bucketKey, rate, burst, cost)).recover(err -> isNoScript(err)
+        ? c.send(eval(revokedKey, bucketKey, rate, burst, cost)) : Future.failedFuture(err)))
+      .timeout(config.timeoutMs(), TimeUnit.MILLISECONDS)
       .map(r -> {
         recovered();
         return new Decision(true, r.get(0).toInteger() == 1, r.get(1).toInteger() == 1, r.get(2).toLong(), r.get(3).toLong(), r.get(4).toLong());
@@ -149,10 +149,6 @@ public final class Admission {
       .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .map(r -> "UP")
       .otherwise("DOWN");
-  }
-
-  private Future<Response> send(RedisConnection c, Request request) {
-    return c.send(request).timeout(config.timeoutMs(), TimeUnit.MILLISECONDS);
   }
 
   private static Request evalsha(String k1, String k2, String rate, String burst, String cost) {
