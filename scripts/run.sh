@@ -35,7 +35,11 @@ random_hex() { # bytes
   else head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; fi
 }
 
-secret() { # NAME file bytes -> export NAME from env, else from file, else generate into file
+fingerprint() { # secret -> the first 8 hex digits of its SHA-256 (names a secret in output without showing it)
+  printf '%s' "$1" | sha256sum | cut -c1-8
+}
+
+secret() { # NAME file bytes -> export NAME from env, else from file, else generate into file (never printed)
   local name="$1" file="$RUN_DIR/$2" bytes="$3"
   if [ -n "${!name:-}" ]; then log "$name taken from the environment"; return; fi
   if [ ! -s "$file" ]; then
@@ -57,6 +61,11 @@ export PRODUCTS_BASE_URL="${PRODUCTS_BASE_URL:-http://localhost:$FAKE_PRODUCTS_P
 "$ROOT/scripts/check-services.sh" --start=docker || die "PostgreSQL, Redis and RabbitMQ must answer before the service can start (see above)"
 
 mkdir -p "$RUN_DIR"
+if [ -n "${API_TOKEN:-}" ]; then
+  API_TOKEN_WHERE="from the environment (API_TOKEN)"; API_TOKEN_READ='printenv API_TOKEN'
+else
+  API_TOKEN_WHERE="in .run/api-token"; API_TOKEN_READ='cat .run/api-token'
+fi
 secret API_TOKEN api-token 24
 secret JWT_SECRET jwt-secret 32
 
@@ -125,8 +134,8 @@ if kill -0 "$APP_PID" 2>/dev/null; then
     contract       http://localhost:$HTTP_PORT/openapi.yaml
     health         http://localhost:$HTTP_PORT/health/ready
     fake-products  http://localhost:$FAKE_PRODUCTS_PORT/api/product/?page=1
-    API token      $API_TOKEN
-    get a JWT      curl -s -X POST localhost:$HTTP_PORT/v1/auth/token -H 'content-type: application/json' -d '{"token":"$API_TOKEN"}'
+    API token      $API_TOKEN_WHERE (fingerprint sha256:$(fingerprint "$API_TOKEN"))
+    get a JWT      curl -s -X POST localhost:$HTTP_PORT/v1/auth/token -H 'content-type: application/json' -d "{\"token\":\"\$($API_TOKEN_READ)\"}"
 
 BANNER
 fi

@@ -15,12 +15,15 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Revoked token ids ({@code jti}), each kept in Redis until the token would have expired, and mirrored in memory so
- * that checking a request costs no I/O.
+ * Revoked token ids ({@code jti}), each kept in Redis until the token would have expired, and mirrored in memory,
+ * one set per node shared by all its HTTP verticle instances (a Vert.x local map).
+ *
+ * <p>Every request is checked against Redis itself ({@link Admission}, in the same round trip as the rate limit): that
+ * is what makes a revocation hold everywhere once the revoke call has answered. The in-memory set answers first (no
+ * I/O for a token known to be revoked) and is what is enforced while this node cannot reach Redis.
  *
  * <p>A revocation is written to Redis ({@code fp:revoked:<jti>} = exp, with a TTL) and published on the channel
  * {@code fp:revocations}; every node subscribes and adds it to its in-memory set within milliseconds. On every
@@ -42,7 +45,8 @@ public final class Denylist {
   private final Redis client;
   private final RedisAPI redis;
   private final Redis subscriberClient;
-  private final Map<String, Long> revoked = new ConcurrentHashMap<>();
+  static final String LOCAL_MAP = "fp.auth.revoked";
+  private final Map<String, Long> revoked;
   private RedisConnection subscriber;
   private long timer = -1;
   private volatile boolean closed;
@@ -53,6 +57,7 @@ public final class Denylist {
     this.client = Redis.createClient(vertx, options);
     this.redis = RedisAPI.api(client);
     this.subscriberClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+    this.revoked = vertx.sharedData().getLocalMap(LOCAL_MAP);
   }
 
   /** Subscribes and loads the current set; never fails (Redis may be down: it retries in the background). */
@@ -86,6 +91,13 @@ public final class Denylist {
       .compose(ok -> redis.publish(CHANNEL, jti + ":" + exp))
       .onSuccess(n -> revoked.put(jti, expEpochSeconds))
       .mapEmpty();
+  }
+
+  /** Adds a revocation learnt elsewhere (Redis said the token is revoked) to this node's set. */
+  public void remember(String jti, long expEpochSeconds) {
+    if (jti != null) {
+      revoked.put(jti, expEpochSeconds);
+    }
   }
 
   /** True when the token id was revoked (and the token has not expired anyway). No I/O. */
@@ -171,7 +183,11 @@ public final class Denylist {
 
   private void purgeExpired() {
     long now = nowSeconds();
-    revoked.values().removeIf(exp -> exp < now);
+    for (Map.Entry<String, Long> e : new ArrayList<>(revoked.entrySet())) {
+      if (e.getValue() < now) {
+        revoked.remove(e.getKey(), e.getValue());
+      }
+    }
   }
 
   private static long nowSeconds() {

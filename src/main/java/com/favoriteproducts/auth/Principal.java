@@ -15,9 +15,14 @@ public record Principal(String subject, String scope, String jti, long exp) {
     if (user == null) {
       return null;
     }
-    JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+    JsonObject claims = claims(user);
     return new Principal(claims.getString("sub"), claims.getString("scope"), claims.getString("jti"),
       claims.getLong("exp", 0L));
+  }
+
+  /** The verified token's claims. */
+  static JsonObject claims(User user) {
+    return user.attributes().getJsonObject("accessToken", user.principal());
   }
 
   public boolean isAdmin() {

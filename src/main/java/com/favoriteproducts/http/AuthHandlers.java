@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Token issuing and revocation, and the revocation check every authenticated route runs. */
+/** Token issuing and revocation (the check every authenticated route runs is {@link AdmissionHandler}). */
 final class AuthHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthHandlers.class);
@@ -58,19 +58,5 @@ final class AuthHandlers {
       LOG.warn("cannot revoke token {}: {}", p.jti(), err.getMessage());
       Problems.send(rc, 503, "revocation is unavailable right now (token store down); try again later");
     });
-  }
-
-  /** Runs after JWT verification on every authenticated route: a revoked token gets 401. */
-  void checkNotRevoked(RoutingContext rc) {
-    Principal p = Principal.of(rc);
-    if (p == null) {
-      Problems.send(rc, 401, "a bearer token is required");
-      return;
-    }
-    if (denylist.isRevoked(p.jti())) {
-      Problems.send(rc, 401, "this token has been revoked");
-    } else {
-      rc.next();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package com.favoriteproducts.http;
 
+import com.favoriteproducts.auth.Admission;
 import com.favoriteproducts.auth.Denylist;
 import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.cluster.Nodes;
@@ -20,7 +21,9 @@ import io.vertx.ext.web.RoutingContext;
  * cache or serve last-known copies, adds stay durable in PostgreSQL and are published once RabbitMQ is back. The
  * products check is {@code UP}, {@code DEGRADED} (breaker not closed or its cache down), {@code DOWN} (no answer) or
  * {@code ABSENT} (no node runs the products verticle); the rabbitmq check is {@code UP}, {@code DOWN} or
- * {@code ABSENT} (no node runs a jobs verticle; not a degradation).
+ * {@code ABSENT} (no node runs a jobs verticle; not a degradation); the ratelimit check is {@code UP} (this
+ * instance's Redis connection answers), {@code DOWN} (it does not: rate limits and the Redis revocation check fail
+ * open) or {@code DISABLED} (RATE_LIMIT_ENABLED=false; not a degradation).
  */
 final class HealthHandlers {
 
@@ -28,12 +31,14 @@ final class HealthHandlers {
   private final Vertx vertx;
   private final Bus bus;
   private final Denylist denylist;
+  private final Admission admission;
 
-  /** Redis is checked through the revocation denylist's client: the edge's only use of Redis. */
-  HealthHandlers(Vertx vertx, Bus bus, Denylist denylist) {
+  /** Redis is checked through the revocation denylist's client; the rate limit through its own connection. */
+  HealthHandlers(Vertx vertx, Bus bus, Denylist denylist, Admission admission) {
     this.vertx = vertx;
     this.bus = bus;
     this.denylist = denylist;
+    this.admission = admission;
   }
 
   void live(RoutingContext rc) {
@@ -51,9 +56,11 @@ final class HealthHandlers {
     Future<String> mq = bus.request(Addresses.JOBS_HEALTH, new JsonObject(), timeout)
       .map(r -> "UP".equals(r.getString("status")) ? "UP" : "DOWN").otherwise(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
         ? "ABSENT" : "DOWN");
-    Future.join(pg, rd, products, mq).onComplete(ar -> {
+    Future<String> limits = admission.config().enabled() ? admission.status(CHECK_TIMEOUT_MS)
+      : Future.succeededFuture("DISABLED");
+    Future.join(pg, rd, products, mq, limits).onComplete(ar -> {
       JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result())
-        .put("products", products.result()).put("rabbitmq", mq.result());
+        .put("products", products.result()).put("rabbitmq", mq.result()).put("ratelimit", limits.result());
       boolean ready = "UP".equals(pg.result());
       ClusterManager cluster = Nodes.clusterManager(vertx);
       if (cluster != null) {
@@ -61,7 +68,8 @@ final class HealthHandlers {
         checks.put("cluster", member ? "UP" : "DOWN").put("clusterMembers", cluster.getNodes().size());
         ready = ready && member;
       }
-      boolean degraded = !"UP".equals(rd.result()) || !"UP".equals(products.result()) || "DOWN".equals(mq.result());
+      boolean degraded = !"UP".equals(rd.result()) || !"UP".equals(products.result()) || "DOWN".equals(mq.result())
+        || "DOWN".equals(limits.result());
       String status = !ready ? "DOWN" : degraded ? "DEGRADED" : "UP";
       Json.send(rc, ready ? 200 : 503, new JsonObject().put("status", status).put("checks", checks));
     });

@@ -1,5 +1,6 @@
 package com.favoriteproducts.http;
 
+import com.favoriteproducts.auth.Admission;
 import com.favoriteproducts.auth.CachingJwtAuth;
 import com.favoriteproducts.auth.Denylist;
 import com.favoriteproducts.auth.TokenIssuer;
@@ -9,6 +10,7 @@ import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.JwtConfig;
 import com.favoriteproducts.config.MetricsConfig;
 import com.favoriteproducts.config.ProductsConfig;
+import com.favoriteproducts.config.RateLimitConfig;
 import com.favoriteproducts.config.RedisConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.metrics.AppMetrics;
@@ -49,6 +51,7 @@ public class HttpVerticle extends VerticleBase {
 
   private final List<MessageConsumer<JsonObject>> invalidations = new ArrayList<>();
   private Denylist denylist;
+  private Admission admission;
   private HttpServer server;
 
   @Override
@@ -58,8 +61,9 @@ public class HttpVerticle extends VerticleBase {
     MetricsConfig metrics = MetricsConfig.from(config);
     ProductsConfig products = ProductsConfig.from(config);
     JwtConfig jwt = JwtConfig.from(config);
-    JWTAuth jwtAuth = new CachingJwtAuth(jwt.jwtAuth(vertx), 10_000);
+    JWTAuth jwtAuth = new CachingJwtAuth(jwt.jwtAuth(vertx), 10_000, jwt.leewaySeconds());
     denylist = new Denylist(vertx, RedisConfig.from(config).options());
+    admission = new Admission(vertx, RedisConfig.from(config).options(), RateLimitConfig.from(config));
     Bus bus = new Bus(vertx, http.eventbusTimeoutMs());
     ConnectionGuard guard = new ConnectionGuard(vertx, http, AppMetrics.from(config));
 
@@ -72,13 +76,14 @@ public class HttpVerticle extends VerticleBase {
         m -> cache.invalidate(m.body() == null ? null : m.body().getString("customerId"))));
     }
     AuthHandlers auth = new AuthHandlers(jwt, new TokenIssuer(jwtAuth, jwt), denylist, bus);
-    Operation.Handlers handlers = new Operation.Handlers(new HealthHandlers(vertx, bus, denylist), auth,
+    Operation.Handlers handlers = new Operation.Handlers(new HealthHandlers(vertx, bus, denylist, admission), auth,
       new CustomerHandlers(bus, cache),
       new FavoriteHandlers(vertx, bus, JobsConfig.from(config).waitMaxSeconds(), http.waitMaxConcurrent(), cache),
       new ProductHandlers(bus, (products.breakerResetMs() + 999) / 1000));
 
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
     return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx), denylist.start(),
+        admission.start(),
         Future.all(invalidations.stream().map(MessageConsumer::completion).toList()))
       .compose(all -> {
         OpenAPIContract contract = all.resultAt(0);
@@ -88,7 +93,8 @@ public class HttpVerticle extends VerticleBase {
         builder.rootHandler((PlatformHandler) HttpVerticle::prepare);
         builder.rootHandler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
         builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwtAuth));
-        ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked, new InlineValidation(vertx, contract, extractor));
+        ApiRoutes.bind(builder, contract, handlers, new AdmissionHandler(admission, denylist, AppMetrics.from(config)),
+          new InlineValidation(vertx, contract, extractor));
         Router router = builder.createRouter();
         router.route().order(Integer.MIN_VALUE).handler(guard::route);
 
@@ -128,7 +134,8 @@ public class HttpVerticle extends VerticleBase {
     long timeout = ShutdownConfig.from(config()).timeoutMs();
     invalidations.forEach(MessageConsumer::unregister);
     Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.MILLISECONDS);
-    return closing.eventually(() -> denylist == null ? Future.succeededFuture() : denylist.close());
+    return closing.eventually(() -> denylist == null ? Future.succeededFuture() : denylist.close())
+      .eventually(() -> admission == null ? Future.succeededFuture() : admission.close());
   }
 
   /**

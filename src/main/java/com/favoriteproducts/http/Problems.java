@@ -62,6 +62,7 @@ public final class Problems {
       case 413 -> TYPE_BASE + "payload-too-large";
       case 415 -> TYPE_BASE + "unsupported-media-type";
       case 422 -> TYPE_BASE + "unprocessable";
+      case 429 -> TYPE_BASE + "rate-limited";
       case 503 -> TYPE_BASE + "unavailable";
       case 504 -> TYPE_BASE + "timeout";
       default -> "about:blank";

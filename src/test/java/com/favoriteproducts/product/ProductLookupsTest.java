@@ -417,7 +417,8 @@ class ProductLookupsTest {
     HttpResponse<Buffer> r = await(app.http.get("/health/ready").send());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP").put("checks", new JsonObject()
-      .put("postgres", "UP").put("redis", "UP").put("products", "UP").put("rabbitmq", "UP")));
+      .put("postgres", "UP").put("redis", "UP").put("products", "UP").put("rabbitmq", "UP")
+      .put("ratelimit", "UP")));
     assertThat(health()).isEqualTo(new JsonObject().put("status", "UP").put("breaker", "CLOSED").put("cache", "UP"));
   }
 }

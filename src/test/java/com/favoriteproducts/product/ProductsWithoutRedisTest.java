@@ -106,7 +106,8 @@ class ProductsWithoutRedisTest {
     HttpResponse<Buffer> r = await(app.http.get("/health/ready").send());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "DEGRADED").put("checks", new JsonObject()
-      .put("postgres", "UP").put("redis", "DOWN").put("products", "DEGRADED").put("rabbitmq", "UP")));
+      .put("postgres", "UP").put("redis", "DOWN").put("products", "DEGRADED").put("rabbitmq", "UP")
+      .put("ratelimit", "DOWN")));
 
     String id = app.fakeProducts.newProduct().getString("id");
     HttpResponse<Buffer> p = await(app.http.get("/v1/products/" + id).bearerTokenAuthentication(app.adminToken()).send());

@@ -47,7 +47,7 @@ public final class ClusterHarness implements AutoCloseable {
       .put("CLUSTER", "true").put("CLUSTER_NAME", "fp-test-" + id)
       .put("CLUSTER_PORT", 20000 + ThreadLocalRandom.current().nextInt(0, 400) * 50)
       .put("CLUSTER_MEMBERS", "127.0.0.1").put("EVENTBUS_HOST", "127.0.0.1")
-      .put("API_TOKEN", TestApp.API_TOKEN).put("JWT_SECRET", "cluster-test-secret-" + id)
+      .put("API_TOKEN", TestApp.API_TOKEN).put("JWT_SECRET", "cluster-test-secret-" + UUID.randomUUID())
       .put("PRODUCTS_BASE_URL", fakeProducts.url)
       .put("HTTP_INSTANCES", 1).put("CUSTOMERS_INSTANCES", 1).put("FAVORITES_INSTANCES", 1).put("PG_POOL_SIZE", 4)
       .put("METRICS_ENABLED", "false").put("EVENTBUS_TIMEOUT_MS", 4000)
