@@ -11,6 +11,8 @@ import com.favoriteproducts.config.MetricsConfig;
 import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.config.RedisConfig;
 import com.favoriteproducts.config.ShutdownConfig;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -96,13 +98,16 @@ public class HttpVerticle extends VerticleBase {
         }
 
         router.route().failureHandler(HttpVerticle::onFailure);
+        // The router fails a request before routing it (bad percent-encoding in the path, no Host header) with 400.
+        router.errorHandler(400, rc -> Problems.send(rc, 400, "the request is malformed (its path or its Host header)"));
         router.errorHandler(404, rc -> Problems.send(rc, 404, "no such resource: " + rc.request().path()));
         router.errorHandler(405, rc -> Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path()));
         router.errorHandler(500, HttpVerticle::onFailure);
 
         HttpServerOptions options = new HttpServerOptions().setPort(http.port()).setHost(http.host())
           .setCompressionSupported(false).setTcpNoDelay(true);
-        return vertx.createHttpServer(options).requestHandler(router).listen();
+        return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpVerticle::onInvalidRequest)
+          .listen();
       })
       .onSuccess(s -> {
         server = s;
@@ -150,6 +155,22 @@ public class HttpVerticle extends VerticleBase {
   private static boolean hasBody(HttpServerRequest req) {
     String len = req.getHeader("Content-Length");
     return (len != null && !len.equals("0")) || req.getHeader("Transfer-Encoding") != null;
+  }
+
+  /**
+   * A request the HTTP decoder refused (a malformed header, a request line or headers over the limits): the statuses of
+   * {@link HttpServerRequest#DEFAULT_INVALID_REQUEST_HANDLER}, as problems; the connection is closed after, as there.
+   */
+  private static void onInvalidRequest(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    if (cause instanceof TooLongHttpLineException) {
+      Problems.send(req, 414, "the request line is longer than the limit", null);
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      Problems.send(req, 431, "the request headers are larger than the limit", null);
+    } else {
+      Problems.send(req, 400, "the request is not valid HTTP (a malformed request line or header)", null);
+    }
+    req.connection().close();
   }
 
   private static void onFailure(RoutingContext rc) {

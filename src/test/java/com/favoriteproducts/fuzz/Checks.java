@@ -1,5 +1,7 @@
 package com.favoriteproducts.fuzz;
 
+import com.favoriteproducts.support.RawHttp;
+
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;

@@ -1,6 +1,7 @@
 package com.favoriteproducts.fuzz;
 
 import com.favoriteproducts.support.Eventually;
+import com.favoriteproducts.support.RawHttp;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.json.Json;
 import io.vertx.sqlclient.Row;

@@ -1,5 +1,7 @@
 package com.favoriteproducts.fuzz;
 
+import com.favoriteproducts.support.RawHttp;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.favoriteproducts.fuzz;
+package com.favoriteproducts.support;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,16 +14,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * HTTP/1.1 over a plain socket, so the fuzzer sends exactly the bytes it means (bad UTF-8, bad percent-encoding,
+ * HTTP/1.1 over a plain socket, so a test (the contract fuzzer) sends exactly the bytes it means (bad UTF-8, bad percent-encoding,
  * duplicate and malformed headers), which no HTTP client library would send. One keep-alive connection, reopened
  * when the server closes it. Blocking: used from the fuzzer's own threads, never from an event loop.
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
 
   /** A response; {@code status} 0 when the server closed the connection or timed out without answering. */
-  record Response(int status, List<String[]> headers, byte[] body, String noAnswer) {
+  public record Response(int status, List<String[]> headers, byte[] body, String noAnswer) {
 
-    String header(String name) {
+    public String header(String name) {
       for (String[] h : headers) {
         if (h[0].equalsIgnoreCase(name)) {
           return h[1];
@@ -32,7 +32,7 @@ final class RawHttp implements AutoCloseable {
       return null;
     }
 
-    String text() {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
@@ -44,14 +44,14 @@ final class RawHttp implements AutoCloseable {
   private InputStream in;
   private OutputStream out;
 
-  RawHttp(String host, int port, int timeoutMs) {
+  public RawHttp(String host, int port, int timeoutMs) {
     this.host = host;
     this.port = port;
     this.timeoutMs = timeoutMs;
   }
 
   /** Sends the request bytes and reads one response; a reused connection the server had closed is retried once. */
-  Response exchange(byte[] request, boolean head) {
+  public Response exchange(byte[] request, boolean head) {
     boolean reused = socket != null;
     Response r = attempt(request, head);
     if (r.status() == 0 && reused && !r.noAnswer().startsWith("timeout")) {
