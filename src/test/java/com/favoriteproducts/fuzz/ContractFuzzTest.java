@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.fail;
  *
  * <p>Settings (system property or environment variable): {@code FUZZ_SEED} (default: random, printed),
  * {@code FUZZ_REQUESTS} (default 5000: three quarters of any kind, then a quarter that must all be refused, around a
- * comparison of every table's rows), {@code FUZZ_SECONDS} (default 45: the run stops sending at this budget and says
- * so), {@code FUZZ_ONLY} (comma-separated request numbers: replay just those of the seed's run).
+ * comparison of every table's rows), {@code FUZZ_SECONDS} (default 40: the run stops sending at this budget and says
+ * so), {@code FUZZ_ONLY} (comma-separated request numbers: replay just those of the seed's run, printing each exchange).
  */
 @DisplayName("contract fuzzing: generated requests for every operation of openapi.yaml")
 class ContractFuzzTest {
@@ -49,7 +49,7 @@ class ContractFuzzTest {
   void fuzz() throws Exception {
     long seed = setting("FUZZ_SEED", System.nanoTime() & 0xffffffffL);
     int requests = (int) setting("FUZZ_REQUESTS", 5000);
-    long seconds = setting("FUZZ_SECONDS", 45);
+    long seconds = setting("FUZZ_SECONDS", 40);
     String onlyText = text("FUZZ_ONLY", "");
     Set<Integer> only = onlyText.isBlank() ? Set.of()
       : Arrays.stream(onlyText.split(",")).map(String::trim).map(Integer::valueOf).collect(Collectors.toSet());
@@ -102,6 +102,10 @@ class ContractFuzzTest {
             RawHttp.Response res = http.exchange(req.bytes(), req.method().equals("HEAD"));
             sent.incrementAndGet();
             report.sent(req, res, Checks.check(req, res));
+            if (!only.isEmpty()) { // a replay: show the exchange
+              System.out.println(req.describe() + "\n      -> " + res.status() + " " + res.headers().stream()
+                .map(h -> h[0] + ": " + h[1]).toList() + "\n      " + res.text());
+            }
             if (req.fault() != null) {
               http.close(); // a broken request may leave the connection in any state
             }

@@ -527,7 +527,8 @@ final class Generator {
           d -> d.setRaw(p, v)));
       }
       // Well-formed but odd: must not break anything (a NUL, controls, dot segments, an encoded slash).
-      for (String v : new String[] {"a%00b%40example.com", "%01", "%1b%5b31m", "%e2%80%8b", "%c2%85", "..%2F..%2F",
+      out.add(new Fault("nul-" + n, p.in() + " " + n + " with a NUL", null, false, d -> d.setRaw(p, "a%00b%40example.com")));
+      for (String v : new String[] {"%01", "%1b%5b31m", "%e2%80%8b", "%c2%85", "..%2F..%2F",
         "%2e%2e", "%2F"}) {
         out.add(new Fault("odd-" + n, p.in() + " " + n + " odd bytes " + v, null, false, d -> {
           d.setRaw(p, v);
