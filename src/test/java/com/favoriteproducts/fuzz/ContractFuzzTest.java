@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static com.favoriteproducts.support.TestApp.await;
@@ -207,12 +208,10 @@ class ContractFuzzTest {
   private static void settle() {
     Eventually.until(30_000, "no add job pending", () -> await(app.db.query(
       "SELECT count(*) FROM favorite_jobs WHERE status = 'pending'").execute()).iterator().next().getLong(0) == 0);
-    Map<String, Set<String>>[] last = new Map[] {rows()};
+    AtomicReference<Map<String, Set<String>>> last = new AtomicReference<>(rows());
     Eventually.until(10_000, "the stored rows stop changing", () -> {
       Map<String, Set<String>> now = rows();
-      boolean same = now.equals(last[0]);
-      last[0] = now;
-      return same;
+      return now.equals(last.getAndSet(now));
     });
   }
 

@@ -36,8 +36,9 @@ final class Generator {
   /** Text a name or email must not keep as given: controls, lone surrogates, invisible and separator characters. */
   private static final String[] HOSTILE = {"\u0000", "\u0085", "\ud800", "\u200b", "\u0001", "\u2028", "\u001b[31m",
     "\ufeff", "\u007f", "e\u0301", "\b\b\b", "\udc00", "x\ud83d", "\u009b", "\u2029", "\u00ad", "\t", "\r\n"};
-  private static final String[][] WRONG_MEDIA = {{"text/plain"}, {"application/xml"}, {"application/x-www-form-urlencoded"},
-    {"multipart/form-data; boundary=x"}, {"application/jsonx"}, {""}, {null}};
+  /** Content-Types a JSON body must not be accepted with; null sends none. */
+  private static final String[] WRONG_MEDIA = {"text/plain", "application/xml", "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x", "application/jsonx", "", null};
 
   private final Contract contract;
   private final Known known;
@@ -385,8 +386,8 @@ final class Generator {
         out.add(new Fault("no-body", "no body", null, true, d -> d.body = null));
         out.add(new Fault("no-body", "empty body with Content-Length 0", null, true, d -> d.rawBody = new byte[0]));
       }
-      for (String[] media : WRONG_MEDIA) {
-        out.add(new Fault("media", "Content-Type " + media[0], null, true, d -> d.contentType = media[0]));
+      for (String media : WRONG_MEDIA) {
+        out.add(new Fault("media", "Content-Type " + media, null, true, d -> d.contentType = media));
       }
       out.add(new Fault("too-large-body", "body over 64 KiB", null, true, d -> d.rawBody = ("{\"pad\":\"" + "z".repeat(70_000) + "\"}")
         .getBytes(StandardCharsets.UTF_8)));
@@ -436,9 +437,8 @@ final class Generator {
       boolean nullable = types(ps).contains("null");
       for (Object wrong : new Object[] {12345, true, null, List.of("x"), Map.of("k", "v"), new JsonText.Raw("1e999999"),
         new JsonText.Raw("-99999999999999999999999999999")}) {
-        boolean isString = wrong instanceof String;
         boolean isNumber = wrong instanceof Integer || wrong instanceof JsonText.Raw;
-        boolean matches = (wrong == null && nullable) || (isString && t.equals("string"))
+        boolean matches = (wrong == null && nullable)
           || (isNumber && (t.equals("number") || t.equals("integer"))) || (wrong instanceof Boolean && t.equals("boolean"));
         if (!matches) {
           out.add(new Fault("type-" + pname, "body." + pname + " is " + JsonText.encode(wrong), pname, true, d -> d.bodyMap().put(pname, wrong)));
