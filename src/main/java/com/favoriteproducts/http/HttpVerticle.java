@@ -86,6 +86,7 @@ public class HttpVerticle extends VerticleBase {
         RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
         builder.rootHandler((PlatformHandler) HttpVerticle::prepare);
         builder.rootHandler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
+        builder.rootHandler(Utf8Bodies::check);
         builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwtAuth));
         ApiRoutes.bind(builder, contract, handlers, auth::checkNotRevoked, new InlineValidation(vertx, contract, extractor));
         Router router = builder.createRouter();

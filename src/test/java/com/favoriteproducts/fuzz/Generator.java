@@ -618,8 +618,10 @@ final class Generator {
   private static byte[] encodeBody(String json) {
     String[] parts = json.split(BAD_UTF8, -1);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    // a bad continuation, a byte UTF-8 never has, an encoded surrogate, overlong '/' (2 and 3 bytes), a truncated
+    // sequence, beyond U+10FFFF
     byte[][] bad = {{(byte) 0xc3, 0x28}, {(byte) 0xff}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xc0, (byte) 0xaf},
-      {(byte) 0xe2, (byte) 0x82}};
+      {(byte) 0xe0, (byte) 0x80, (byte) 0xaf}, {(byte) 0xe2, (byte) 0x82}, {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}};
     for (int i = 0; i < parts.length; i++) {
       if (i > 0) {
         out.writeBytes(bad[(parts[i - 1].length() + i) % bad.length]);
