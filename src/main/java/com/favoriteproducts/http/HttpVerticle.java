@@ -14,6 +14,8 @@ import com.favoriteproducts.config.RateLimitConfig;
 import com.favoriteproducts.config.RedisConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.metrics.AppMetrics;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -92,6 +94,7 @@ public class HttpVerticle extends VerticleBase {
         RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
         builder.rootHandler((PlatformHandler) HttpVerticle::prepare);
         builder.rootHandler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
+        builder.rootHandler(Utf8Bodies::check);
         builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwtAuth));
         ApiRoutes.bind(builder, contract, handlers, new AdmissionHandler(admission, denylist, AppMetrics.from(config)),
           new InlineValidation(vertx, contract, extractor));
@@ -106,6 +109,8 @@ public class HttpVerticle extends VerticleBase {
         }
 
         router.route().failureHandler(HttpVerticle::onFailure);
+        // The router fails a request before routing it (bad percent-encoding in the path, no Host header) with 400.
+        router.errorHandler(400, rc -> Problems.send(rc, 400, "the request is malformed (its path or its Host header)"));
         router.errorHandler(404, rc -> Problems.send(rc, 404, "no such resource: " + rc.request().path()));
         router.errorHandler(405, rc -> Problems.send(rc, 405, rc.request().method() + " is not allowed on " + rc.request().path()));
         router.errorHandler(500, HttpVerticle::onFailure);
@@ -120,7 +125,7 @@ public class HttpVerticle extends VerticleBase {
           .requestHandler(req -> {
             guard.request(req);
             router.handle(req);
-          }).listen();
+          }).invalidRequestHandler(HttpVerticle::onInvalidRequest).listen();
       })
       .onSuccess(s -> {
         server = s;
@@ -169,6 +174,22 @@ public class HttpVerticle extends VerticleBase {
   private static boolean hasBody(HttpServerRequest req) {
     String len = req.getHeader("Content-Length");
     return (len != null && !len.equals("0")) || req.getHeader("Transfer-Encoding") != null;
+  }
+
+  /**
+   * A request the HTTP decoder refused (a malformed header, a request line or headers over the limits): the statuses of
+   * {@link HttpServerRequest#DEFAULT_INVALID_REQUEST_HANDLER}, as problems; the connection is closed after, as there.
+   */
+  private static void onInvalidRequest(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    if (cause instanceof TooLongHttpLineException) {
+      Problems.send(req, 414, "the request line is longer than the limit", null);
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      Problems.send(req, 431, "the request headers are larger than the limit", null);
+    } else {
+      Problems.send(req, 400, "the request is not valid HTTP (a malformed request line or header)", null);
+    }
+    req.connection().close();
   }
 
   private static void onFailure(RoutingContext rc) {

@@ -1,6 +1,7 @@
 package com.favoriteproducts.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +26,12 @@ public final class Problems {
   }
 
   public static void send(RoutingContext rc, int status, String detail, JsonArray errors) {
-    HttpServerResponse res = rc.response();
+    send(rc.request(), status, detail, errors);
+  }
+
+  /** For a request no route handles: one the HTTP decoder refused, or one the router failed before routing. */
+  public static void send(HttpServerRequest req, int status, String detail, JsonArray errors) {
+    HttpServerResponse res = req.response();
     if (res.ended() || res.headWritten()) {
       return;
     }
@@ -36,7 +42,9 @@ public final class Problems {
     if (detail != null) {
       body.put("detail", detail);
     }
-    body.put("instance", rc.request().path());
+    if (req.path() != null) {
+      body.put("instance", req.path());
+    }
     if (errors != null && !errors.isEmpty()) {
       body.put("errors", errors);
     }

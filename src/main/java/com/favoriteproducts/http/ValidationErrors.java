@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class ValidationErrors {
 
   private static final Pattern PARAM = Pattern.compile("(path|query|header|cookie) parameter ([\\w.-]+)", Pattern.CASE_INSENSITIVE);
+  /** vertx-json-schema's message for a {@code required} keyword names the property (its location is the parent). */
+  private static final Pattern REQUIRED = Pattern.compile("required property \"([^\"]+)\"");
 
   private ValidationErrors() {
   }
@@ -77,6 +79,11 @@ final class ValidationErrors {
       } else {
         byField.putIfAbsent(loc.isEmpty() ? "/" : loc, "has properties that are not allowed");
       }
+      return;
+    }
+    Matcher required = REQUIRED.matcher(error);
+    if (keyword.endsWith("/required") && required.find()) {
+      byField.putIfAbsent(loc + "/" + required.group(1), "is required");
       return;
     }
     byField.putIfAbsent(loc, error);
