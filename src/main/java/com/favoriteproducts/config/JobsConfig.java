@@ -25,7 +25,8 @@ import static com.favoriteproducts.config.AppConfig.str;
  * @param staleAfterMs       a published job still pending this long after it was due is republished
  * @param retentionHours     finished (done or failed, not dead) jobs are deleted after this many hours
  * @param invalidProductMaxAttempts JOBS_INVALID_PRODUCT_MAX_ATTEMPTS: a job whose product cannot be stored (refused
- *                           data, or its store failing) ends {@code invalid_product} once it has made this many attempts
+ *                           data, or its store failing) ends {@code invalid_product} once it has made this many
+ *                           attempts
  * @param retentionIntervalMs JOBS_RETENTION_INTERVAL_MS: how often retention runs (each run deletes until none is left)
  * @param retentionBatchSize JOBS_RETENTION_BATCH_SIZE: finished jobs deleted per statement
  * @param retentionPauseMs   JOBS_RETENTION_PAUSE_MS: pause between two retention statements

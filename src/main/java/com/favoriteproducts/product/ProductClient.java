@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * answer ("this product does not exist"), never a failure; other 4xx mean the API refused our request, which says
  * nothing about its health, so they are not counted either (the lookup is still unavailable). A 200 whose body is
  * JSON but not a product the service can use ({@link Product#fromApi}: a title with NUL only, a huge title, a price
- * that is not a number) is an answer too, {@link Answer#invalid}: the API is up, so it does not count against it; a body
- * that is not JSON at all (a truncated response, an error page of a proxy) is a failure.
+ * that is not a number) is an answer too, {@link Answer#invalid}: the API is up, so it does not count against it; a
+ * body that is not JSON at all (a truncated response, an error page of a proxy) is a failure.
  */
 final class ProductClient {
 

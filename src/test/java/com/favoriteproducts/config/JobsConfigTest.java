@@ -26,7 +26,8 @@ class JobsConfigTest {
   }
 
   @Test
-  @DisplayName("JOBS_SYNCHRONOUS_COMMIT takes PostgreSQL's values (off for the trade-off); anything else fails the start")
+  @DisplayName("JOBS_SYNCHRONOUS_COMMIT takes PostgreSQL's values (off for the trade-off); anything else fails the"
+    + " start")
   void synchronousCommit() {
     assertThat(JobsConfig.from(new JsonObject().put("JOBS_SYNCHRONOUS_COMMIT", " OFF ")).synchronousCommit())
       .isEqualTo("off");

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static com.favoriteproducts.support.Problems.assertProblem;
@@ -46,18 +47,24 @@ class CancelPendingAddTest {
     }
   }
 
+  /** An add of {@code productId} left pending (the product API down), after its first attempt: its job id. */
+  private static String pendingAdd(String customerId, String productId) {
+    app.fakeProducts.down(true);
+    HttpResponse<Buffer> accepted = api.put(customerId, productId);
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    String jobId = accepted.bodyAsJsonObject().getString("jobId");
+    Eventually.until(10_000, "the job made an attempt", () -> api.job(jobId).getInteger("attempts") >= 1);
+    return jobId;
+  }
+
   @Test
   @DisplayName("DELETE of a favorite whose add is pending is 204: the job ends failed/cancelled, nothing is stored"
     + " later, a waiting add hears it (503 naming cancelled), and a new add starts a new job")
   void removeCancels() {
     String c = api.newCustomer();
     String p = app.fakeProducts.newProduct().getString("id");
-    app.fakeProducts.down(true);
-    HttpResponse<Buffer> accepted = api.put(c, p);
-    assertThat(accepted.statusCode()).isEqualTo(202);
-    String jobId = accepted.bodyAsJsonObject().getString("jobId");
+    String jobId = pendingAdd(c, p);
     Future<HttpResponse<Buffer>> waiting = waitingAdd(c, p);
-    Eventually.until(10_000, "the job made an attempt", () -> api.job(jobId).getInteger("attempts") >= 1);
 
     assertThat(api.delete(c, p).statusCode()).isEqualTo(204);
     JsonObject job = api.job(jobId);
@@ -76,7 +83,7 @@ class CancelPendingAddTest {
     assertThat(again.getString("productId")).isEqualTo(p);
     assertThat(api.storedProducts(c)).containsExactly(p);
     assertThat(api.count("SELECT count(*) FROM favorite_jobs WHERE customer_id = $1 AND status = 'done'",
-      java.util.UUID.fromString(c))).isEqualTo(1);
+      UUID.fromString(c))).isEqualTo(1);
   }
 
   @Test
@@ -89,8 +96,9 @@ class CancelPendingAddTest {
     Eventually.until(10_000, "the worker is asking the product API", () -> app.fakeProducts.calls(p) >= 1);
     assertThat(api.delete(c, p).statusCode()).isEqualTo(204);
     Eventually.holdsFor(3000, "nothing is stored", () -> api.storedProducts(c).isEmpty());
-    assertThat(api.job(jobId).getString("status")).isEqualTo("failed");
-    assertThat(api.job(jobId).getString("reason")).isEqualTo("cancelled");
+    JsonObject job = api.job(jobId);
+    assertThat(job.getString("status")).isEqualTo("failed");
+    assertThat(job.getString("reason")).isEqualTo("cancelled");
   }
 
   @Test
@@ -99,8 +107,7 @@ class CancelPendingAddTest {
   void removeOnTheBus() {
     String c = api.newCustomer();
     String p = app.fakeProducts.newProduct().getString("id");
-    app.fakeProducts.down(true);
-    String jobId = api.put(c, p).bodyAsJsonObject().getString("jobId");
+    String jobId = pendingAdd(c, p);
     JsonObject req = new JsonObject().put("customerId", c).put("productId", p);
     JsonObject reply = await(app.vertx.eventBus().<JsonObject>request(Addresses.FAVORITES_REMOVE, req)).body();
     assertThat(reply.getBoolean("deleted")).isFalse();
@@ -123,10 +130,8 @@ class CancelPendingAddTest {
   void customerDeleteCancels() {
     String c = api.newCustomer();
     String p = app.fakeProducts.newProduct().getString("id");
-    app.fakeProducts.down(true);
-    String jobId = api.put(c, p).bodyAsJsonObject().getString("jobId");
+    String jobId = pendingAdd(c, p);
     Future<HttpResponse<Buffer>> waiting = waitingAdd(c, p);
-    Eventually.until(10_000, "the job made an attempt", () -> api.job(jobId).getInteger("attempts") >= 1);
     assertThat(await(app.http.delete("/v1/customers/" + c).bearerTokenAuthentication(api.admin).send()).statusCode())
       .isEqualTo(204);
     HttpResponse<Buffer> waited = answered(waiting);
@@ -134,7 +139,7 @@ class CancelPendingAddTest {
     assertThat(waited.bodyAsJsonObject().getString("detail")).contains("cancelled");
     app.fakeProducts.down(false);
     Eventually.holdsFor(1500, "nothing is stored", () -> api.storedProducts(c).isEmpty());
-    assertThat(api.count("SELECT count(*) FROM favorite_jobs WHERE id = $1", java.util.UUID.fromString(jobId)))
+    assertThat(api.count("SELECT count(*) FROM favorite_jobs WHERE id = $1", UUID.fromString(jobId)))
       .isZero();
   }
 }

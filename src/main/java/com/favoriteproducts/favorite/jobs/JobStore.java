@@ -128,8 +128,8 @@ final class JobStore {
       if (found.isEmpty()) {
         return Future.failedFuture(err); // only jobs to fail as not found: no product data to blame
       }
-      LOG.warn("a batch of {} jobs could not be stored ({}); storing them one at a time", found.size() + notFound.size(),
-        err.toString());
+      LOG.warn("a batch of {} jobs could not be stored ({}); storing them one at a time",
+        found.size() + notFound.size(), err.toString());
       Future<List<Job>> each = notFound.isEmpty() ? Future.succeededFuture(new ArrayList<>())
         : store(List.of(), List.of(), notFound).map(v -> new ArrayList<>());
       for (int i = 0; i < found.size(); i++) {

@@ -4,11 +4,13 @@ import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.favorite.Job;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.FavoritesClient;
+import com.favoriteproducts.support.Rabbit;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.DisplayName;
@@ -18,9 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,9 +74,9 @@ class PoisonProductTest {
   }
 
   private static long workQueueMessages() {
-    var client = com.favoriteproducts.support.Rabbit.client(app.vertx, app.config);
+    RabbitMQClient client = Rabbit.client(app.vertx, app.config);
     try {
-      return await(client.messageCount(com.favoriteproducts.support.Rabbit.topology(app.config).workQueue()));
+      return await(client.messageCount(Rabbit.topology(app.config).workQueue()));
     } finally {
       await(client.stop());
     }
@@ -89,7 +93,8 @@ class PoisonProductTest {
     }
     // NUL and other controls in the title and brand: storable once cleaned
     String nul = raw(UUID.randomUUID().toString(),
-      "{\"title\":\"bad\\u0000ti\\u001btle\\ud800\",\"brand\":\"Ac\\u0000me\",\"price\":9.5,\"image\":\"javascript:x\"}");
+      "{\"title\":\"bad\\u0000ti\\u001btle\\ud800\",\"brand\":\"Ac\\u0000me\",\"price\":9.5,"
+        + "\"image\":\"javascript:x\"}");
     // refused at the edge: a title of nothing but controls, a price that is not a number, a huge title
     String noTitle = raw(UUID.randomUUID().toString(), "{\"title\":\"\\u0000\\u0001\",\"price\":1}");
     String wrongTypes = raw(UUID.randomUUID().toString(), "{\"title\":[\"x\"],\"price\":\"free\"}");
@@ -103,7 +108,7 @@ class PoisonProductTest {
     List<String> products = new ArrayList<>(good);
     products.addAll(List.of(nul, noTitle, wrongTypes, huge, cached));
     List<String> jobIds = oneBatch(c, products);
-    Map<String, String> jobOf = new java.util.HashMap<>();
+    Map<String, String> jobOf = new HashMap<>();
     for (int i = 0; i < products.size(); i++) {
       jobOf.put(products.get(i), jobIds.get(i));
     }
@@ -136,7 +141,7 @@ class PoisonProductTest {
       .isEqualTo(products.size());
     Eventually.until(10_000, "the work queue is empty", () -> workQueueMessages() == 0);
     Eventually.holdsFor(1500, "the poison jobs stay at 3 attempts", () ->
-      List.of(noTitle, wrongTypes, huge, cached).stream().allMatch(p -> api.job(jobOf.get(p)).getInteger("attempts") == 3));
+      Stream.of(noTitle, wrongTypes, huge, cached).allMatch(p -> api.job(jobOf.get(p)).getInteger("attempts") == 3));
   }
 
   @Test
