@@ -5,6 +5,9 @@ import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -33,10 +36,28 @@ class CancelPendingAddTest {
   @Order(2)
   static final FavoritesClient api = FavoritesClient.perClass(app);
 
-  /** A PUT with Prefer: wait, sent now, answered later. */
-  private static Future<HttpResponse<Buffer>> waitingAdd(String customerId, String productId) {
-    return app.http.put("/v1/customers/" + customerId + "/favorites/" + productId)
-      .bearerTokenAuthentication(api.admin).putHeader("Prefer", "wait=20").send();
+  /**
+   * A PUT with Prefer: wait for the pending job {@code jobId}, answered later; returns once the request listens for the
+   * job's completion (the edge reads the job on the bus right after registering its listener: seen by an interceptor).
+   */
+  private static Future<HttpResponse<Buffer>> waitingAdd(String customerId, String productId, String jobId) {
+    Promise<Void> listening = Promise.promise();
+    Handler<DeliveryContext<Object>> seen = ctx -> {
+      if (Addresses.JOBS_GET.equals(ctx.message().address()) && ctx.body() instanceof JsonObject b
+        && jobId.equals(b.getString("jobId"))) {
+        listening.tryComplete();
+      }
+      ctx.next();
+    };
+    app.vertx.eventBus().addOutboundInterceptor(seen);
+    try {
+      Future<HttpResponse<Buffer>> answer = app.http.put("/v1/customers/" + customerId + "/favorites/" + productId)
+        .bearerTokenAuthentication(api.admin).putHeader("Prefer", "wait=20").send();
+      await(listening.future());
+      return answer;
+    } finally {
+      app.vertx.eventBus().removeOutboundInterceptor(seen);
+    }
   }
 
   private static HttpResponse<Buffer> answered(Future<HttpResponse<Buffer>> f) {
@@ -64,7 +85,7 @@ class CancelPendingAddTest {
     String c = api.newCustomer();
     String p = app.fakeProducts.newProduct().getString("id");
     String jobId = pendingAdd(c, p);
-    Future<HttpResponse<Buffer>> waiting = waitingAdd(c, p);
+    Future<HttpResponse<Buffer>> waiting = waitingAdd(c, p, jobId);
 
     assertThat(api.delete(c, p).statusCode()).isEqualTo(204);
     JsonObject job = api.job(jobId);
@@ -131,7 +152,7 @@ class CancelPendingAddTest {
     String c = api.newCustomer();
     String p = app.fakeProducts.newProduct().getString("id");
     String jobId = pendingAdd(c, p);
-    Future<HttpResponse<Buffer>> waiting = waitingAdd(c, p);
+    Future<HttpResponse<Buffer>> waiting = waitingAdd(c, p, jobId);
     assertThat(await(app.http.delete("/v1/customers/" + c).bearerTokenAuthentication(api.admin).send()).statusCode())
       .isEqualTo(204);
     HttpResponse<Buffer> waited = answered(waiting);
