@@ -14,7 +14,13 @@ public enum Availability {
   /** The product API says the product does not exist. */
   NOT_FOUND,
   /** The product API is failing and nothing is known about the product. */
-  UNAVAILABLE;
+  UNAVAILABLE,
+  /**
+   * The product API answered with data the service cannot use (a title with only control characters, a price that
+   * is not a number, ...) and nothing else is known: not {@link #NOT_FOUND}, and retrying does not help until the API
+   * sends better data. An add job of it fails as {@code invalid_product}; a favorite of it is served from its snapshot.
+   */
+  INVALID;
 
   /** The availability of a reply entry; {@link #UNAVAILABLE} for none or an unknown value. */
   public static Availability of(JsonObject product) {
@@ -26,6 +32,7 @@ public enum Availability {
       case "AVAILABLE" -> AVAILABLE;
       case "STALE" -> STALE;
       case "NOT_FOUND" -> NOT_FOUND;
+      case "INVALID" -> INVALID;
       default -> UNAVAILABLE;
     };
   }

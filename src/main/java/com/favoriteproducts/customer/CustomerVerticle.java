@@ -10,6 +10,8 @@ import com.favoriteproducts.bus.Paging;
 import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.db.DbErrors;
+import com.favoriteproducts.favorite.Job;
+import com.favoriteproducts.favorite.JobRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -27,6 +29,9 @@ import java.util.UUID;
 public class CustomerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CustomerVerticle.class);
+  /** The delete found nothing to delete (its transaction is then rolled back): not an error of its own. */
+  private static final RuntimeException NOT_DELETED = new RuntimeException("not deleted", null, false, false) {
+  };
 
   private Pool pool;
   private CustomerRepository repo;
@@ -96,10 +101,17 @@ public class CustomerVerticle extends VerticleBase {
   private Future<JsonObject> delete(Message<JsonObject> msg) {
     UUID id = id(msg);
     Integer ifMatch = Fields.body(msg).getInteger("ifMatch");
-    // Favorites and pending jobs reference the customer with ON DELETE CASCADE: one statement, one transaction.
-    return pool.withTransaction(tx -> CustomerRepository.delete(tx, id, ifMatch))
-      .compose(n -> n > 0 ? Future.succeededFuture(new JsonObject().put("id", id.toString()).put("deleted", true))
-        : missOrStale(id))
+    // Favorites and jobs reference the customer with ON DELETE CASCADE. Its pending adds are cancelled first, in the
+    // same transaction: that waits for a store of them in progress (rather than deadlocking with it on the job and
+    // customer rows), and whoever waits for them hears "cancelled" (their rows then go with the customer).
+    // Nothing deleted (unknown, or another version): the transaction rolls back, the cancels with it.
+    return pool.withTransaction(tx -> JobRepository.cancelPending(tx, id, null)
+        .compose(cancelled -> CustomerRepository.delete(tx, id, ifMatch)
+          .compose(n -> n > 0 ? Future.succeededFuture(cancelled) : Future.<List<Job>>failedFuture(NOT_DELETED))))
+      .compose(cancelled -> {
+        cancelled.forEach(j -> vertx.eventBus().publish(Addresses.jobCompleted(j.id().toString()), j.toJson()));
+        return Future.succeededFuture(new JsonObject().put("id", id.toString()).put("deleted", true));
+      }, err -> err == NOT_DELETED ? missOrStale(id) : Future.failedFuture(err))
       .onSuccess(r -> changed(id, "deleted"));
   }
 

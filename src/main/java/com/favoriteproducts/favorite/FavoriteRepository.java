@@ -63,9 +63,20 @@ public final class FavoriteRepository {
     });
   }
 
-  public Future<Integer> delete(UUID customerId, UUID productId) {
-    return pool.preparedQuery("DELETE FROM favorites WHERE customer_id = $1 AND product_id = $2")
-      .execute(Tuple.of(customerId, productId)).map(RowSet::rowCount);
+  /** What a removal did: whether a stored favorite was deleted, and the pending add it cancelled (or null). */
+  public record Removal(boolean deleted, Job cancelled) {
+  }
+
+  /**
+   * Removes a favorite in one transaction: first cancels its pending add ({@link JobRepository#cancelPending}: waits
+   * for a store of it in progress), then deletes the stored favorite, in a statement of its own so that it sees a
+   * favorite that store committed meanwhile. Either way nothing of the product stays or appears later.
+   */
+  public Future<Removal> remove(UUID customerId, UUID productId) {
+    return pool.withTransaction(tx -> JobRepository.cancelPending(tx, customerId, productId)
+      .compose(cancelled -> tx.preparedQuery("DELETE FROM favorites WHERE customer_id = $1 AND product_id = $2")
+        .execute(Tuple.of(customerId, productId))
+        .map(rs -> new Removal(rs.rowCount() > 0, cancelled.isEmpty() ? null : cancelled.get(0)))));
   }
 
   /**

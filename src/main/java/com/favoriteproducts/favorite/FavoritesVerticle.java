@@ -82,18 +82,29 @@ public class FavoritesVerticle extends VerticleBase {
         .put("job", a.job().toJson())));
   }
 
+  /**
+   * Removes a stored favorite, and cancels its pending add (the job ends failed, {@code cancelled}; whoever waits for
+   * it hears so). Either is a success: {@code {customerId, productId, deleted, cancelledJobId?}}; neither is 404.
+   */
   private Future<JsonObject> remove(Message<JsonObject> msg) {
     UUID customerId = Fields.uuid(msg, "customerId");
     UUID productId = Fields.uuid(msg, "productId");
-    return favorites.delete(customerId, productId).compose(n -> {
-      if (n == 0) {
+    return favorites.remove(customerId, productId).compose(r -> {
+      if (!r.deleted() && r.cancelled() == null) {
         return reads.notFound(customerId, productId);
       }
-      JsonObject event = Favorite.event(customerId, productId);
-      vertx.eventBus().publish(Addresses.FAVORITES_REMOVED, event);
-      vertx.eventBus().send(Addresses.FAVORITES_EVENTS_RELAY, event.copy().put("type", Addresses.FAVORITES_REMOVED));
-      return Future.succeededFuture(new JsonObject().put("customerId", customerId.toString())
-        .put("productId", productId.toString()).put("deleted", true));
+      JsonObject reply = new JsonObject().put("customerId", customerId.toString())
+        .put("productId", productId.toString()).put("deleted", r.deleted());
+      if (r.cancelled() != null) {
+        reply.put("cancelledJobId", r.cancelled().id().toString());
+        vertx.eventBus().publish(Addresses.jobCompleted(r.cancelled().id().toString()), r.cancelled().toJson());
+      }
+      if (r.deleted()) {
+        JsonObject event = Favorite.event(customerId, productId);
+        vertx.eventBus().publish(Addresses.FAVORITES_REMOVED, event);
+        vertx.eventBus().send(Addresses.FAVORITES_EVENTS_RELAY, event.copy().put("type", Addresses.FAVORITES_REMOVED));
+      }
+      return Future.succeededFuture(reply);
     });
   }
 }

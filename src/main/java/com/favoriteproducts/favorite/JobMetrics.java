@@ -28,7 +28,8 @@ public final class JobMetrics {
   static final String FAILED_OTHER = "failed_other";
   /** Every outcome: done, failed_ + the job's reason, dead_lettered (failed after its last attempt). */
   static final List<String> OUTCOMES = List.of(DONE, "failed_" + JobReason.PRODUCT_NOT_FOUND.wire(),
-    "failed_" + JobReason.FAVORITES_LIMIT_REACHED.wire(), DEAD_LETTERED, FAILED_OTHER);
+    "failed_" + JobReason.FAVORITES_LIMIT_REACHED.wire(), "failed_" + JobReason.INVALID_PRODUCT.wire(), DEAD_LETTERED,
+    FAILED_OTHER);
 
   /** Buckets of the latency histogram: an add is normally done in well under a second; retries take minutes. */
   static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),

@@ -139,20 +139,35 @@ public final class JobRepository {
   }
 
   /**
-   * Records a failed attempt of each pending job (the count lives in the row, never in a message): after the last
-   * attempt the job is failed ({@code retries_exhausted}) and listed as dead, else its next attempt is due after the
-   * delay for that attempt. Returns the jobs it updated.
+   * Records a failed attempt of each pending job (the count lives in the row, never in a message, and is written in a
+   * statement of its own, never in the transaction that failed): once it has made {@code maxAttempts} attempts the job
+   * is failed with {@code exhausted} as its reason and listed as dead, else its next attempt is due after the delay for
+   * that attempt. Returns the jobs it updated.
    */
-  public Future<List<Job>> recordFailures(List<UUID> ids, int maxAttempts, List<Long> delaysMs) {
+  public Future<List<Job>> recordFailures(List<UUID> ids, int maxAttempts, List<Long> delaysMs, JobReason exhausted) {
     Double[] delays = delaysMs.stream().map(Long::doubleValue).toArray(Double[]::new);
     return pool.preparedQuery("UPDATE favorite_jobs SET attempts = attempts + 1, updated_at = now(),"
         + " status = CASE WHEN attempts + 1 >= $2 THEN 'failed' ELSE status END,"
-        + " reason = CASE WHEN attempts + 1 >= $2 THEN '" + JobReason.RETRIES_EXHAUSTED.wire() + "' ELSE reason END,"
+        + " reason = CASE WHEN attempts + 1 >= $2 THEN $4 ELSE reason END,"
         + " dead_at = CASE WHEN attempts + 1 >= $2 THEN now() ELSE dead_at END,"
         + " due_at = now() + make_interval(secs => ($3::float8[])[LEAST(attempts + 1, cardinality($3::float8[]))] / 1000)"
         + " WHERE id IN (SELECT id FROM favorite_jobs WHERE id = ANY($1) AND status = 'pending' ORDER BY id FOR UPDATE)"
         + " RETURNING " + COLS)
-      .execute(Tuple.of(ids.toArray(new UUID[0]), maxAttempts, delays)).map(JobRepository::all);
+      .execute(Tuple.of(ids.toArray(new UUID[0]), maxAttempts, delays, exhausted.wire())).map(JobRepository::all);
+  }
+
+  /**
+   * Cancels the pending add of a product ({@code productId}), or every pending add of the customer ({@code productId}
+   * null): failed, {@code cancelled}. A job being stored at this moment holds its row lock: this waits for that
+   * transaction and then finds the job done (the favorite stored, for the caller to delete next, in the same
+   * transaction); a job cancelled first is skipped by the store ({@link #lockPending} takes pending jobs only).
+   * Returns the jobs it cancelled.
+   */
+  public static Future<List<Job>> cancelPending(SqlClient tx, UUID customerId, UUID productId) {
+    return tx.preparedQuery("UPDATE favorite_jobs SET status = 'failed', reason = '" + JobReason.CANCELLED.wire()
+        + "', updated_at = now() WHERE id IN (SELECT id FROM favorite_jobs WHERE customer_id = $1"
+        + " AND ($2::uuid IS NULL OR product_id = $2) AND status = 'pending' ORDER BY id FOR UPDATE) RETURNING " + COLS)
+      .execute(Tuple.of(customerId, productId)).map(JobRepository::all);
   }
 
   /** Notes that RabbitMQ confirmed a publication of these jobs, for those still pending (the others need no mark). */
@@ -197,11 +212,15 @@ public final class JobRepository {
         .map(x -> all(revived))));
   }
 
-  /** Deletes finished (done or failed, not dead) jobs older than the retention. */
-  public Future<Integer> deleteFinished(int retentionHours) {
-    return pool.preparedQuery("DELETE FROM favorite_jobs WHERE id IN (SELECT id FROM favorite_jobs WHERE status <> 'pending'"
-        + " AND dead_at IS NULL AND updated_at < now() - make_interval(hours => $1) LIMIT 10000)")
-      .execute(Tuple.of(retentionHours)).map(RowSet::rowCount);
+  /**
+   * Deletes up to {@code limit} finished (done or failed, not dead) jobs older than the retention, oldest first (the
+   * partial index on updated_at of finished jobs); rows locked elsewhere are skipped. Returns how many it deleted.
+   */
+  public static Future<Integer> deleteFinished(SqlClient client, int retentionHours, int limit) {
+    return client.preparedQuery("DELETE FROM favorite_jobs WHERE id IN (SELECT id FROM favorite_jobs"
+        + " WHERE status <> 'pending' AND dead_at IS NULL AND updated_at < now() - make_interval(hours => $1)"
+        + " ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)")
+      .execute(Tuple.of(retentionHours, limit)).map(RowSet::rowCount);
   }
 
   private static Job one(RowSet<Row> rs) {

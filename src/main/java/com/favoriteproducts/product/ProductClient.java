@@ -1,5 +1,6 @@
 package com.favoriteproducts.product;
 
+import com.favoriteproducts.config.ProductDataConfig;
 import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.metrics.AppMetrics;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -26,25 +27,32 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The breaker counts timeouts, connection errors, 5xx (and 429) and unreadable bodies as failures. A 404 is an
  * answer ("this product does not exist"), never a failure; other 4xx mean the API refused our request, which says
- * nothing about its health, so they are not counted either (the lookup is still unavailable).
+ * nothing about its health, so they are not counted either (the lookup is still unavailable). A 200 whose body is
+ * JSON but not a product the service can use ({@link Product#fromApi}: a title with NUL only, a huge title, a price
+ * that is not a number) is an answer too, {@link Answer#invalid}: the API is up, so it does not count against it; a
+ * body that is not JSON at all (a truncated response, an error page of a proxy) is a failure.
  */
 final class ProductClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProductClient.class);
   static final String BREAKER_NAME = "product-api";
 
-  /** What the API said about one id. */
-  record Answer(JsonObject product, boolean notFound, Throwable failure) {
+  /** What the API said about one id; {@code invalid}: it sent a product the service cannot use (why). */
+  record Answer(JsonObject product, boolean notFound, String invalid, Throwable failure) {
     static Answer found(JsonObject product) {
-      return new Answer(product, false, null);
+      return new Answer(product, false, null, null);
     }
 
     static Answer missing() {
-      return new Answer(null, true, null);
+      return new Answer(null, true, null, null);
+    }
+
+    static Answer invalid(String why) {
+      return new Answer(null, false, why, null);
     }
 
     static Answer failed(Throwable failure) {
-      return new Answer(null, false, failure);
+      return new Answer(null, false, null, failure);
     }
 
     boolean failed() {
@@ -63,14 +71,16 @@ final class ProductClient {
   }
 
   private final ProductsConfig cfg;
+  private final ProductDataConfig limits;
   private final WebClient web;
   private final CircuitBreaker breaker;
   private final ConcurrencyLimit limit;
   private final ProductMetrics metrics;
   private final AppMetrics.Registration stateGauge;
 
-  ProductClient(Vertx vertx, ProductsConfig cfg, ProductMetrics metrics) {
+  ProductClient(Vertx vertx, ProductsConfig cfg, ProductDataConfig limits, ProductMetrics metrics) {
     this.cfg = cfg;
+    this.limits = limits;
     this.metrics = metrics;
     this.web = WebClient.create(vertx, new WebClientOptions().setDefaultHost(cfg.host()).setDefaultPort(cfg.port())
         .setSsl(cfg.ssl()).setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(cfg.connectTimeoutMs())
@@ -134,19 +144,24 @@ final class ProductClient {
       .compose(res -> answer(id, res));
   }
 
-  private static Future<Answer> answer(String id, HttpResponse<Buffer> res) {
+  private Future<Answer> answer(String id, HttpResponse<Buffer> res) {
     int status = res.statusCode();
     if (status == 404) {
       return Future.succeededFuture(Answer.missing());
     }
     if (status == 200) {
-      JsonObject product;
+      JsonObject body;
       try {
-        product = Product.fromApi(id, res.bodyAsJsonObject(), Product.now());
+        body = res.bodyAsJsonObject();
       } catch (RuntimeException e) {
-        product = null;
+        return Future.failedFuture(new ApiStatusException(502)); // not JSON: counted by the breaker
       }
-      return product == null ? Future.failedFuture(new ApiStatusException(502)) : Future.succeededFuture(Answer.found(product));
+      try {
+        return Future.succeededFuture(Answer.found(Product.fromApi(id, body, Product.now(), limits)));
+      } catch (Product.InvalidProductException e) {
+        LOG.warn("the product API sent unusable data for product {}: {}", id, e.getMessage());
+        return Future.succeededFuture(Answer.invalid(e.getMessage()));
+      }
     }
     ApiStatusException e = new ApiStatusException(status);
     if (status >= 500 || status == 429) {

@@ -174,6 +174,10 @@ final class ProductLookups {
         Instant now = Product.now();
         cache.put(id, Product.notFoundMarker(id, now), cfg.notFoundTtlSeconds());
         f.answer.complete(remember(id, Product.bare(id, Availability.NOT_FOUND), now.toEpochMilli() + notFoundTtlMs));
+      } else if (a.invalid() != null) {
+        // Not cached: the next lookup asks the API again (its data may be fixed by then). A last-known copy still
+        // describes the product.
+        f.answer.complete(f.stale != null ? failedOver(id, f) : Product.bare(id, Availability.INVALID));
       } else {
         if (!ProductClient.isOpenCircuit(a.failure())) {
           LOG.debug("product API lookup of {} failed: {}", id, a.failure().toString());

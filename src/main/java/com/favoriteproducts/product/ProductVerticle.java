@@ -7,6 +7,7 @@ import com.favoriteproducts.bus.BusHandlers;
 import com.favoriteproducts.bus.FieldError;
 import com.favoriteproducts.bus.Fields;
 import com.favoriteproducts.bus.Paging;
+import com.favoriteproducts.config.ProductDataConfig;
 import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.config.RedisConfig;
 import com.favoriteproducts.config.ShutdownConfig;
@@ -40,13 +41,15 @@ public class ProductVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ProductsConfig cfg;
+    ProductDataConfig limits;
     try {
       cfg = ProductsConfig.from(config());
+      limits = ProductDataConfig.from(config());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     ProductMetrics metrics = new ProductMetrics(AppMetrics.from(config()));
-    client = new ProductClient(vertx, cfg, metrics);
+    client = new ProductClient(vertx, cfg, limits, metrics);
     cache = new ProductCache(vertx, RedisConfig.from(config()), cfg.cacheTimeoutMs());
     lookups = new ProductLookups(vertx, cfg, client, cache,
       new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), System::currentTimeMillis), metrics);
@@ -82,6 +85,8 @@ public class ProductVerticle extends VerticleBase {
         case NOT_FOUND -> BusFailure.fail(BusFailure.NOT_FOUND, "product " + id + " not found");
         case UNAVAILABLE -> BusFailure.fail(BusFailure.UNAVAILABLE, "product " + id + " is unavailable: the product API"
           + " is failing and nothing is known about it; try again later");
+        case INVALID -> BusFailure.fail(BusFailure.UNAVAILABLE, "product " + id + " is unavailable: the product API"
+          + " sent data the service cannot use");
         default -> Future.succeededFuture(a);
       };
     });

@@ -31,7 +31,7 @@ class JobMetricsTest {
     OffsetDateTime t = OffsetDateTime.now();
     assertThat(JobMetrics.outcome(job(DONE, null, t, t))).isEqualTo("done");
     assertThat(JobMetrics.outcome(job(FAILED, PRODUCT_NOT_FOUND.wire(), t, t))).isEqualTo("failed_product_not_found");
-    assertThat(JobMetrics.outcome(job(FAILED, "invalid_product", t, t))).isEqualTo("failed_other");
+    assertThat(JobMetrics.outcome(job(FAILED, "invalid_product", t, t))).isEqualTo("failed_invalid_product");
     assertThat(JobMetrics.outcome(job(FAILED, FAVORITES_LIMIT_REACHED.wire(), t, t))).isEqualTo("failed_favorites_limit_reached");
     assertThat(JobMetrics.outcome(job(FAILED, RETRIES_EXHAUSTED.wire(), t, t))).isEqualTo("dead_lettered");
     assertThat(JobMetrics.outcome(job(FAILED, "something_new", t, t))).isEqualTo("failed_other");

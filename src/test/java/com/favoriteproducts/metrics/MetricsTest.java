@@ -132,7 +132,7 @@ class MetricsTest {
     assertThat(s4.text).contains("products_breaker_state{breaker=\"product-api\"} 0.0");
     assertThat(s4.find("favorites_jobs_completed_total")).extracting(s -> s.labels().get("outcome"))
       .containsExactlyInAnyOrder("done", "failed_product_not_found", "failed_favorites_limit_reached",
-        "dead_lettered", "failed_other");
+        "failed_invalid_product", "dead_lettered", "failed_other");
 
     // an add of a product the API does not know: 404, and the job failed as product_not_found
     String missing = UUID.randomUUID().toString();

@@ -1,5 +1,6 @@
 package com.favoriteproducts.fake;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -7,6 +8,11 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -15,6 +21,7 @@ import java.util.function.Function;
  * GET    /__admin/faults          current fault settings
  * POST   /__admin/faults          partial update {"latencyMs", "failureRate", "down"}; 400 on invalid values
  * POST   /__admin/products        upsert a product: 201 if added, 200 if replaced; 400 on invalid product
+ * POST   /__admin/products/raw    {"id", "body" | "bodyBase64"}: serve that body verbatim for the id (poison data)
  * DELETE /__admin/products/{id}   204, or 404 if unknown
  * GET    /__admin/stats           {"productCalls", "listCalls", "byId": {id: n}}
  * POST   /__admin/stats/reset     zeroes the counters (204)
@@ -63,6 +70,13 @@ final class AdminApi {
           Responses.methodNotAllowed(request.response(), "POST");
         }
       }
+      case PRODUCTS + "/raw" -> {
+        if (method == HttpMethod.POST) {
+          putRaw(request);
+        } else {
+          Responses.methodNotAllowed(request.response(), "POST");
+        }
+      }
       case PREFIX + "stats" -> {
         if (method == HttpMethod.GET) {
           Responses.json(request.response(), 200, stats.toJson());
@@ -100,6 +114,46 @@ final class AdminApi {
       boolean added = catalog.upsert(product);
       LOG.info("product {} {}", product.id(), added ? "added" : "replaced");
       return new Reply(added ? 201 : 200, product.toJson());
+    });
+  }
+
+  /**
+   * {@code {"id": uuid, "body": text}} or {@code {"id": uuid, "bodyBase64": bytes}}: what {@code GET /api/product/{id}}
+   * answers from now on (200, application/json), unchecked: a product the real API could send by mistake. 201 if the
+   * id had no raw body, 200 if it replaced one; {@code DELETE /__admin/products/{id}} removes it.
+   */
+  private void putRaw(HttpServerRequest request) {
+    withJsonBody(request, body -> {
+      List<BadRequest.FieldError> errors = new ArrayList<>();
+      UUID id = null;
+      try {
+        id = body.getValue("id") instanceof String s && s.length() == 36 ? UUID.fromString(s) : null;
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
+      if (id == null) {
+        errors.add(new BadRequest.FieldError("id", "is required and must be a UUID"));
+      }
+      Object text = body.getValue("body");
+      Object base64 = body.getValue("bodyBase64");
+      Buffer raw = null;
+      if (text instanceof String t && base64 == null) {
+        raw = Buffer.buffer(t.getBytes(StandardCharsets.UTF_8));
+      } else if (base64 instanceof String b && text == null) {
+        try {
+          raw = Buffer.buffer(Base64.getDecoder().decode(b));
+        } catch (IllegalArgumentException e) {
+          errors.add(new BadRequest.FieldError("bodyBase64", "must be base64"));
+        }
+      } else {
+        errors.add(new BadRequest.FieldError("body", "exactly one of body (a string) and bodyBase64 is required"));
+      }
+      if (!errors.isEmpty()) {
+        throw new BadRequest(errors);
+      }
+      boolean added = catalog.putRaw(id, raw);
+      LOG.info("product {} served raw ({} bytes)", id, raw.length());
+      return new Reply(added ? 201 : 200, new JsonObject().put("id", id.toString()).put("bytes", raw.length()));
     });
   }
 

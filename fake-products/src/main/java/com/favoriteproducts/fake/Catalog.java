@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -48,6 +49,8 @@ public final class Catalog {
   }
 
   private volatile Snapshot snapshot;
+  /** Bodies served verbatim for some ids (poison data for tests), over the catalog; copy on write. */
+  private volatile Map<String, Buffer> raw = Map.of();
 
   private Catalog(List<Product> products) {
     List<Entry> entries = new ArrayList<>(products.size());
@@ -113,6 +116,13 @@ public final class Catalog {
 
   /** The encoded JSON of the product with this id (any case), or null if there is none. */
   Buffer productJson(String id) {
+    Map<String, Buffer> r = raw;
+    if (!r.isEmpty()) {
+      Buffer body = r.get(id.toLowerCase(Locale.ROOT));
+      if (body != null) {
+        return body;
+      }
+    }
     Entry e = entry(id);
     return e == null ? null : e.json();
   }
@@ -174,12 +184,31 @@ public final class Catalog {
     return old == null;
   }
 
-  /** Removes the product with this id; returns false if there was none. */
+  /**
+   * Serves {@code body} verbatim (any bytes, not checked: a NUL in a title, a huge title, wrong types, not even JSON)
+   * for this id, instead of the catalog's product if there is one. Not listed in the pages. Returns true if it was
+   * added (no raw body for the id before).
+   */
+  public synchronized boolean putRaw(UUID id, Buffer body) {
+    Map<String, Buffer> next = new HashMap<>(raw);
+    boolean added = next.put(id.toString(), body.copy()) == null;
+    raw = Map.copyOf(next);
+    return added;
+  }
+
+  /** Removes the product with this id (its raw body too); returns false if there was none. */
   public synchronized boolean delete(String id) {
+    String key = id.toLowerCase(Locale.ROOT);
+    boolean hadRaw = raw.containsKey(key);
+    if (hadRaw) {
+      Map<String, Buffer> next = new HashMap<>(raw);
+      next.remove(key);
+      raw = Map.copyOf(next);
+    }
     Snapshot s = snapshot;
-    Entry old = s.byId.get(id.toLowerCase(Locale.ROOT));
+    Entry old = s.byId.get(key);
     if (old == null) {
-      return false;
+      return hadRaw;
     }
     List<Entry> entries = new ArrayList<>(s.ordered);
     entries.remove(old);

@@ -16,11 +16,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -34,7 +37,10 @@ import java.util.UUID;
  * {@code products.getMany}, then in one transaction store the favorites whose product was found (with its snapshot;
  * already stored counts as done, so a redelivery is harmless) and fail the jobs whose product the API does not know
  * ({@code product_not_found}, no retry). Jobs whose product could not be looked up (503, timeout, breaker open, not
- * deployed) count a failed attempt and are retried after the configured delays, dead after JOBS_MAX_ATTEMPTS.
+ * deployed) count a failed attempt and are retried after the configured delays, dead after JOBS_MAX_ATTEMPTS. A batch
+ * whose transaction fails is stored again one job at a time; a job whose product the API sent unusable
+ * ({@code INVALID}) or whose own store fails on its data counts a failed attempt, outside the failed transaction, and
+ * is failed as {@code invalid_product} and dead-lettered after JOBS_INVALID_PRODUCT_MAX_ATTEMPTS.
  */
 final class JobStore {
 
@@ -79,6 +85,7 @@ final class JobStore {
         List<JsonObject> foundProducts = new ArrayList<>();
         List<Job> notFound = new ArrayList<>();
         List<Job> unavailable = new ArrayList<>();
+        List<Job> invalid = new ArrayList<>();
         for (Job j : due) {
           JsonObject p = products.get(j.productId().toString());
           switch (Availability.of(p)) {
@@ -87,12 +94,68 @@ final class JobStore {
               foundProducts.add(p);
             }
             case NOT_FOUND -> notFound.add(j);
+            case INVALID -> invalid.add(j);
             default -> unavailable.add(j);
           }
         }
-        return store(found, foundProducts, notFound).compose(v -> retry(unavailable, failure));
+        return storeIsolating(found, foundProducts, notFound)
+          .compose(unstorable -> retry(unstorable, "its product could not be stored", JobReason.INVALID_PRODUCT,
+            cfg.invalidProductMaxAttempts()))
+          .compose(v -> retry(invalid, "the product API sent data the service cannot use", JobReason.INVALID_PRODUCT,
+            cfg.invalidProductMaxAttempts()))
+          .compose(v -> retry(unavailable, failure, JobReason.RETRIES_EXHAUSTED, cfg.maxAttempts()));
       });
     });
+  }
+
+  /**
+   * {@link #store} of the batch; when that transaction fails, each job is stored alone (the not-found ones together),
+   * one after the other, so that one job whose data the database refuses cannot hold the others. Completes with the
+   * jobs whose own store failed on their data ({@link #unstorable}), for the caller to count an attempt of them
+   * outside the failed transaction; fails when a store failed for another reason (the database is down, say: the
+   * batch is then requeued, and no attempt is counted).
+   */
+  private Future<List<Job>> storeIsolating(List<Job> found, List<JsonObject> products, List<Job> notFound) {
+    return store(found, products, notFound).<List<Job>>map(v -> List.of()).recover(err -> {
+      if (found.size() == 1 && notFound.isEmpty()) {
+        if (!unstorable(err)) {
+          return Future.failedFuture(err);
+        }
+        LOG.warn("job {} (product {}) could not be stored: {}", found.get(0).id(), found.get(0).productId(),
+          err.toString());
+        return Future.succeededFuture(List.of(found.get(0)));
+      }
+      if (found.isEmpty()) {
+        return Future.failedFuture(err); // only jobs to fail as not found: no product data to blame
+      }
+      LOG.warn("a batch of {} jobs could not be stored ({}); storing them one at a time",
+        found.size() + notFound.size(), err.toString());
+      Future<List<Job>> each = notFound.isEmpty() ? Future.succeededFuture(new ArrayList<>())
+        : store(List.of(), List.of(), notFound).map(v -> new ArrayList<>());
+      for (int i = 0; i < found.size(); i++) {
+        List<Job> one = List.of(found.get(i));
+        List<JsonObject> its = List.of(products.get(i));
+        each = each.compose(bad -> storeIsolating(one, its, List.of()).map(b -> {
+          bad.addAll(b);
+          return bad;
+        }));
+      }
+      return each;
+    });
+  }
+
+  /**
+   * Whether a store failed on the job's data rather than on the database being unavailable: PostgreSQL refused the
+   * statement as a data exception (class 22: NUL in text, a bad timestamp, a number out of range), an integrity
+   * violation (23) or a program limit (54), or the product could not even be mapped to the statement's parameters.
+   */
+  static boolean unstorable(Throwable err) {
+    if (err instanceof PgException pg) {
+      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+      return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+    }
+    return err instanceof ClassCastException || err instanceof DateTimeException
+      || err instanceof IllegalArgumentException || err instanceof DecodeException;
   }
 
   /** products.getMany for the batch (in parts of at most {@link Paging#MAX_PRODUCT_IDS}), by lower-case id. */
@@ -222,14 +285,15 @@ final class JobStore {
   }
 
   /**
-   * The product service could not answer for these jobs: each counts a failed attempt (in its row) and is published
-   * to the retry queue of the next delay, or, after the last attempt, dead-lettered.
+   * These jobs' attempt failed ({@code failure}: why, for the log and the dead letter; null: the product API is
+   * failing): each counts a failed attempt (in its row) and is published to the retry queue of the next delay, or,
+   * once it has made {@code maxAttempts} attempts, is failed with {@code exhausted} and dead-lettered.
    */
-  private Future<Void> retry(List<Job> unavailable, String failure) {
-    if (unavailable.isEmpty()) {
+  private Future<Void> retry(List<Job> failed, String failure, JobReason exhausted, int maxAttempts) {
+    if (failed.isEmpty()) {
       return Future.succeededFuture();
     }
-    return jobs.recordFailures(unavailable.stream().map(Job::id).toList(), cfg.maxAttempts(), cfg.retryDelaysMs())
+    return jobs.recordFailures(failed.stream().map(Job::id).toList(), maxAttempts, cfg.retryDelaysMs(), exhausted)
       .compose(updated -> {
         List<Future<Void>> sent = new ArrayList<>();
         for (Job j : updated) {

@@ -16,6 +16,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,6 @@ import java.util.UUID;
 public class JobsVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobsVerticle.class);
-  private static final long RETENTION_INTERVAL_MS = 3_600_000;
 
   private Pool pool;
   private RabbitConnection rabbit;
@@ -51,12 +51,8 @@ public class JobsVerticle extends VerticleBase {
     JobsConfig cfg = JobsConfig.from(config());
     RabbitConfig rabbitConfig = RabbitConfig.from(config());
     PgConfig pg = PgConfig.from(config());
-    // Asynchronous commit for everything this verticle writes (stores, attempts, publication marks): a PostgreSQL
-    // crash can lose the last few hundred milliseconds of it, and then the job is still pending in the same rolled-back
-    // state, so the sweeper publishes it again and it is stored then. The add's own job row (favorites verticle) keeps
-    // synchronous commit: it is what the 202 promises. Saves a WAL flush per batch.
     pool = PgBuilder.pool().with(pg.poolOptions("favorites-jobs-" + UUID.randomUUID()))
-      .connectingTo(pg.poolConnectOptions().addProperty("synchronous_commit", "off")).using(vertx).build();
+      .connectingTo(connectOptions(pg, cfg)).using(vertx).build();
     JobRepository jobs = new JobRepository(pool);
     JobMetrics metrics = new JobMetrics(AppMetrics.from(config()));
     RabbitTopology topology = new RabbitTopology(rabbitConfig.queuePrefix(), cfg.retryDelaysMs());
@@ -67,6 +63,7 @@ public class JobsVerticle extends VerticleBase {
     consumer = new JobConsumer(vertx, rabbit, topology,
       new JobStore(vertx, cfg, pool, jobs, rabbit, topology, publisher, metrics));
     DeadLetters dead = new DeadLetters(jobs, rabbit, topology, publisher);
+    JobRetention retention = new JobRetention(vertx, pool, cfg);
 
     handlers = new BusHandlers(vertx, LOG, err -> new BusFailure(BusFailure.UNAVAILABLE,
       "the job store or RabbitMQ is unavailable"))
@@ -81,8 +78,7 @@ public class JobsVerticle extends VerticleBase {
     // ready at once, and one starting without it still starts: adds are durable in PostgreSQL meanwhile.
     return handlers.ready().compose(v -> rabbit.start()).onSuccess(v -> {
       sweepTimer = vertx.setPeriodic(cfg.sweepIntervalMs(), t -> publisher.sweep());
-      retentionTimer = vertx.setPeriodic(RETENTION_INTERVAL_MS, t -> jobs.deleteFinished(cfg.retentionHours())
-        .onSuccess(n -> LOG.info("deleted {} finished jobs older than {} h", n, cfg.retentionHours())));
+      retentionTimer = vertx.setPeriodic(cfg.retentionIntervalMs(), t -> retention.run());
       LOG.info("add jobs: {} attempts over about {} min, prefetch {}", cfg.maxAttempts(),
         cfg.retryWindowMs() / 60_000, cfg.prefetch());
     });
@@ -95,6 +91,17 @@ public class JobsVerticle extends VerticleBase {
     return handlers.drain(ShutdownConfig.from(config()).drainMs())
       .eventually(() -> rabbit == null ? Future.succeededFuture() : rabbit.close())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  /**
+   * The job worker's connections: JOBS_SYNCHRONOUS_COMMIT for everything it writes (stores, attempts, publication
+   * marks). {@code on} (the default): a favorite answered 201 (Prefer: wait) or shown done is durable. {@code off}
+   * saves a WAL flush per batch, but a PostgreSQL crash can lose its last few hundred milliseconds of writes: the jobs
+   * are then pending again (the favorite and the job's state are in one transaction) and the sweeper publishes them,
+   * so nothing is lost for good, but a favorite already answered 201 is missing until then.
+   */
+  static PgConnectOptions connectOptions(PgConfig pg, JobsConfig cfg) {
+    return pg.poolConnectOptions().addProperty("synchronous_commit", cfg.synchronousCommit());
   }
 
   /** jobs.get: the job as {@code GET /v1/jobs/{jobId}} shows it. */
