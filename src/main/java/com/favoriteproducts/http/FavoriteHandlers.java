@@ -141,6 +141,10 @@ final class FavoriteHandlers {
       Problems.send(rc, 404, "product " + job.getString("productId") + " does not exist");
     } else if (known == JobReason.FAVORITES_LIMIT_REACHED) {
       Problems.send(rc, 409, "the customer has reached the maximum number of favorites");
+    } else if (known == JobReason.CANCELLED) {
+      // A remove of this favorite (or a delete of its customer) won the race: retrying would not help, a new add would.
+      Problems.send(rc, 409, "the add was cancelled by a remove of the favorite or a delete of its customer; see /v1/jobs/"
+        + job.getString("jobId"));
     } else {
       Problems.send(rc, 503, "the add could not be completed (" + reason + "); see /v1/jobs/" + job.getString("jobId"));
     }

@@ -80,7 +80,7 @@ class CancelPendingAddTest {
 
   @Test
   @DisplayName("DELETE of a favorite whose add is pending is 204: the job ends failed/cancelled, nothing is stored"
-    + " later, a waiting add hears it (503 naming cancelled), and a new add starts a new job")
+    + " later, a waiting add hears it (409 naming cancelled), and a new add starts a new job")
   void removeCancels() {
     String c = api.newCustomer();
     String p = app.fakeProducts.newProduct().getString("id");
@@ -92,7 +92,7 @@ class CancelPendingAddTest {
     assertThat(job.getString("status")).isEqualTo("failed");
     assertThat(job.getString("reason")).isEqualTo("cancelled");
     HttpResponse<Buffer> waited = answered(waiting);
-    assertProblem(waited, 503);
+    assertProblem(waited, 409);
     assertThat(waited.bodyAsJsonObject().getString("detail")).contains("cancelled");
 
     app.fakeProducts.down(false);
@@ -156,7 +156,7 @@ class CancelPendingAddTest {
     assertThat(await(app.http.delete("/v1/customers/" + c).bearerTokenAuthentication(api.admin).send()).statusCode())
       .isEqualTo(204);
     HttpResponse<Buffer> waited = answered(waiting);
-    assertProblem(waited, 503);
+    assertProblem(waited, 409);
     assertThat(waited.bodyAsJsonObject().getString("detail")).contains("cancelled");
     app.fakeProducts.down(false);
     Eventually.holdsFor(1500, "nothing is stored", () -> api.storedProducts(c).isEmpty());
