@@ -8,7 +8,9 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -25,6 +27,10 @@ public final class BusHandlers {
   private final Logger log;
   private final Function<Throwable, BusFailure> unexpected;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  /** Per address, the last WARN about a dependency being unavailable and how many were left out since (one loop). */
+  private final Map<String, long[]> unavailableLogged = new HashMap<>();
+  /** A dependency that is down fails every request: one WARN per address per this many ms says it, not one each. */
+  static final long UNAVAILABLE_LOG_EVERY_MS = 10_000;
 
   /** {@code unexpected}: the failure an unexpected error becomes (e.g. 503 "storage unavailable", 409 for 23505). */
   public BusHandlers(Vertx vertx, Logger log, Function<Throwable, BusFailure> unexpected) {
@@ -78,10 +84,34 @@ public final class BusHandlers {
         return;
       }
       BusFailure failure = unexpected.apply(err);
-      if (failure.code() >= 500) {
-        log.error("{} failed", address, err);
-      }
+      logFailure(address, failure, err);
       msg.reply(failure);
     });
+  }
+
+  /**
+   * A 503 (a dependency down or too slow: PostgreSQL, a statement timeout) is expected during an outage and fails every
+   * request until it ends: logged at WARN, at most once per address per {@link #UNAVAILABLE_LOG_EVERY_MS} with the number
+   * left out. Any other 5xx is a fault of the service itself: ERROR, every time.
+   */
+  private void logFailure(String address, BusFailure failure, Throwable err) {
+    if (failure.code() < 500) {
+      return;
+    }
+    if (failure.code() != BusFailure.UNAVAILABLE) {
+      log.error("{} failed", address, err);
+      return;
+    }
+    long now = System.currentTimeMillis();
+    long[] last = unavailableLogged.computeIfAbsent(address, a -> new long[] {Long.MIN_VALUE, 0});
+    if (now - last[0] < UNAVAILABLE_LOG_EVERY_MS) {
+      last[1]++;
+      return;
+    }
+    long leftOut = last[1];
+    last[0] = now;
+    last[1] = 0;
+    log.warn("{} failed: a dependency is unavailable ({} more such failures since the last warning)", address, leftOut,
+      err);
   }
 }
