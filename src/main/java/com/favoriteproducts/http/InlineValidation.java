@@ -2,6 +2,8 @@ package com.favoriteproducts.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
@@ -16,6 +18,7 @@ import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
+import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaValidationException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
@@ -138,7 +141,7 @@ final class InlineValidation {
 
   Handler<RoutingContext> handler(Operation operation) {
     operation.getParameters().forEach(p -> checks.computeIfAbsent(p, this::checkOf));
-    return rc -> extractor.extractValidatableRequest(rc, operation).onComplete(ar -> {
+    return rc -> extract(rc, operation).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());
         return;
@@ -155,8 +158,74 @@ final class InlineValidation {
     });
   }
 
+  /** The request as the validator reads it; reading a query string or a cookie that cannot be decoded is a 400. */
+  private io.vertx.core.Future<ValidatableRequest> extract(RoutingContext rc, Operation operation) {
+    try {
+      return extractor.extractValidatableRequest(rc, operation);
+    } catch (IllegalArgumentException e) {
+      return io.vertx.core.Future.failedFuture(new BadInput("the request cannot be decoded",
+        Problems.fieldError("query", "cannot be decoded"), e));
+    }
+  }
+
+  /**
+   * Every failure of validation is the client's: a {@link ValidatorException} as the router would raise it, and anything
+   * else the validator throws (vertx-json-schema 5.0.7's {@code format: email} throws on an empty string, for one)
+   * already arrives as a {@link BadInput} naming the field (see {@link #guarded}).
+   */
   private static void fail(RoutingContext rc, Throwable err) {
-    rc.fail(err instanceof ValidatorException ? new HttpException(400, err.getMessage(), err) : err);
+    rc.fail(err instanceof ValidatorException || err instanceof BadInput ? new HttpException(400, err.getMessage(), err)
+      : err);
+  }
+
+  /**
+   * Runs one step of the validator; anything it throws that is not a {@link ValidatorException} is a value it could not
+   * check, refused as a 400 naming {@code field} (not a 500: the input caused it).
+   */
+  private static <T> T guarded(java.util.function.Supplier<T> step, java.util.function.Supplier<JsonArray> fields) {
+    try {
+      return step.get();
+    } catch (ValidatorException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BadInput("the request holds a value that could not be validated", fields.get(), e);
+    }
+  }
+
+  /**
+   * The top-level body properties the validator throws on when given alone (each checked with its own schema), or
+   * {@code body} when the crash cannot be narrowed down. Only runs after a crash, so its cost does not matter.
+   */
+  private JsonArray crashingFields(Operation operation, ValidatableRequest request) {
+    JsonArray out = new JsonArray();
+    try {
+      Object body = io.vertx.core.json.Json.decodeValue(request.getBody().getBuffer(io.vertx.core.buffer.Buffer.buffer()));
+      JsonSchema schema = operation.getRequestBody().determineContentType(request.getContentType()).getSchema();
+      Object properties = schema == null ? null : schema.get("properties");
+      if (body instanceof JsonObject json && properties instanceof JsonObject props) {
+        for (String name : json.fieldNames()) {
+          if (props.getValue(name) instanceof JsonObject sub && crashes(sub, json.getValue(name))) {
+            out.add(new JsonObject().put("field", name).put("message", "could not be validated"));
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      // fall through to "body"
+    }
+    return out.isEmpty() ? Problems.fieldError("body", "could not be validated") : out;
+  }
+
+  private boolean crashes(JsonObject schema, Object value) {
+    try {
+      contract.getSchemaRepository().validator(JsonSchema.of(schema)).validate(value);
+      return false;
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  private RequestParameter checked(Parameter p, RequestParameter value) {
+    return guarded(() -> validateParameter(p, value), () -> Problems.fieldError(p.getName(), "could not be validated"));
   }
 
   private ValidatedRequest validate(ValidatableRequest request, Operation operation) {
@@ -167,14 +236,15 @@ final class InlineValidation {
     for (Parameter p : operation.getParameters()) {
       String name = p.getName();
       switch (p.getIn()) {
-        case COOKIE -> cookies.put(name, validateParameter(p, request.getCookies().get(name)));
-        case HEADER -> headers.put(name, validateParameter(p, request.getHeaders().get(name)));
-        case PATH -> path.put(name, validateParameter(p, request.getPathParameters().get(name)));
-        case QUERY -> query.put(name, validateParameter(p, request.getQuery().get(name)));
+        case COOKIE -> cookies.put(name, checked(p, request.getCookies().get(name)));
+        case HEADER -> headers.put(name, checked(p, request.getHeaders().get(name)));
+        case PATH -> path.put(name, checked(p, request.getPathParameters().get(name)));
+        case QUERY -> query.put(name, checked(p, request.getQuery().get(name)));
         default -> throw new IllegalStateException("unsupported parameter location " + p.getIn());
       }
     }
-    RequestParameter body = validator.validateBody(operation.getRequestBody(), request);
+    RequestParameter body = guarded(() -> validator.validateBody(operation.getRequestBody(), request),
+      () -> crashingFields(operation, request));
     return new ValidatedRequestImpl(cookies, headers, path, query, body);
   }
 }
