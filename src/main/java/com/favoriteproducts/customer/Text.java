@@ -48,42 +48,35 @@ public final class Text {
 
   /** A customer name: trimmed, NFC, 1 to {@code max} characters, no controls. */
   public static Result name(String raw, int max) {
-    String why = unpairedSurrogate(raw);
-    if (why != null) {
-      return Result.refused(why);
-    }
-    String n = nfc(trim(raw));
-    if (n.isEmpty()) {
-      return Result.refused("must not be blank");
-    }
-    why = forbidden(n, false);
-    if (why != null) {
-      return Result.refused(why);
-    }
-    if (n.codePointCount(0, n.length()) > max) {
-      return Result.refused("must be at most " + max + " characters");
-    }
-    return Result.of(n);
+    return normalised(raw, false, max);
   }
 
   /** An email: trimmed, NFC, lower-cased, at most {@code max} characters, no controls or invisible characters. */
   public static Result email(String raw, int max) {
+    Result r = normalised(raw, true, max);
+    return !r.ok() || shapeOk(r.value()) ? r : Result.refused("must be a valid email address");
+  }
+
+  private static Result normalised(String raw, boolean email, int max) {
     String why = unpairedSurrogate(raw);
     if (why != null) {
       return Result.refused(why);
     }
-    String e = nfc(nfc(trim(raw)).toLowerCase(Locale.ROOT));
-    if (e.isEmpty()) {
+    String t = nfc(trim(raw));
+    if (email) {
+      t = nfc(t.toLowerCase(Locale.ROOT));
+    }
+    if (t.isEmpty()) {
       return Result.refused("must not be blank");
     }
-    why = forbidden(e, true);
+    why = forbidden(t, email);
     if (why != null) {
       return Result.refused(why);
     }
-    if (e.codePointCount(0, e.length()) > max) {
+    if (t.codePointCount(0, t.length()) > max) {
       return Result.refused("must be at most " + max + " characters");
     }
-    return shapeOk(e) ? Result.of(e) : Result.refused("must be a valid email address");
+    return Result.of(t);
   }
 
   /** Unicode White_Space (Java's {@code isWhitespace} leaves out NBSP and U+0085). */
