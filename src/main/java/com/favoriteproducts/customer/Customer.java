@@ -55,11 +55,11 @@ public record Customer(UUID id, long seq, String name, String email, int version
     return new Input(name, email, errors);
   }
 
-  /** The stored form of an email to look up, or a 400 naming {@code field}. */
-  static String lookupEmail(String raw, String field) {
+  /** The stored form of an email to look up ({@code customers.list}), or a 400 naming {@code email}. */
+  static String lookupEmail(String raw) {
     Text.Result r = Text.email(raw, EMAIL_MAX);
     if (!r.ok()) {
-      throw BusFailure.invalid("invalid query", field, r.error());
+      throw BusFailure.invalid("invalid query", "email", r.error());
     }
     return r.value();
   }

@@ -111,7 +111,7 @@ public class CustomerVerticle extends VerticleBase {
     int limit = Paging.limit(body);
     String email = body.getString("email");
     if (email != null) {
-      return repo.findByEmail(Customer.lookupEmail(email, "email")).map(c -> new JsonObject()
+      return repo.findByEmail(Customer.lookupEmail(email)).map(c -> new JsonObject()
         .put("items", c == null ? new JsonArray() : new JsonArray().add(c.toJson())).putNull("nextCursor"));
     }
     Long afterSeq = Cursor.read(body.getString("cursor"),

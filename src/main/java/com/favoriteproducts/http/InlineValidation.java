@@ -1,7 +1,9 @@
 package com.favoriteproducts.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -49,6 +51,8 @@ import java.util.Map;
  * calls.
  */
 final class InlineValidation {
+
+  private static final String COULD_NOT_VALIDATE = "the request holds a value that could not be validated";
 
   private final RequestValidatorImpl validator;
   private final RequestExtractor extractor;
@@ -159,11 +163,11 @@ final class InlineValidation {
   }
 
   /** The request as the validator reads it; reading a query string or a cookie that cannot be decoded is a 400. */
-  private io.vertx.core.Future<ValidatableRequest> extract(RoutingContext rc, Operation operation) {
+  private Future<ValidatableRequest> extract(RoutingContext rc, Operation operation) {
     try {
       return extractor.extractValidatableRequest(rc, operation);
     } catch (IllegalArgumentException e) {
-      return io.vertx.core.Future.failedFuture(new BadInput("the request cannot be decoded",
+      return Future.failedFuture(new BadInput("the request cannot be decoded",
         Problems.fieldError("query", "cannot be decoded"), e));
     }
   }
@@ -171,7 +175,7 @@ final class InlineValidation {
   /**
    * Every failure of validation is the client's: a {@link ValidatorException} as the router would raise it, and anything
    * else the validator throws (vertx-json-schema 5.0.7's {@code format: email} throws on an empty string, for one)
-   * already arrives as a {@link BadInput} naming the field (see {@link #guarded}).
+   * already arrives as a {@link BadInput} naming the field (see {@link #checked}, {@link #checkedBody}).
    */
   private static void fail(RoutingContext rc, Throwable err) {
     rc.fail(err instanceof ValidatorException || err instanceof BadInput ? new HttpException(400, err.getMessage(), err)
@@ -179,16 +183,16 @@ final class InlineValidation {
   }
 
   /**
-   * Runs one step of the validator; anything it throws that is not a {@link ValidatorException} is a value it could not
-   * check, refused as a 400 naming {@code field} (not a 500: the input caused it).
+   * {@code validateBody}; anything it throws that is not a {@link ValidatorException} is a value it could not check,
+   * refused as a 400 naming the properties it threw on (not a 500: the input caused it).
    */
-  private static <T> T guarded(java.util.function.Supplier<T> step, java.util.function.Supplier<JsonArray> fields) {
+  private RequestParameter checkedBody(Operation operation, ValidatableRequest request) {
     try {
-      return step.get();
+      return validator.validateBody(operation.getRequestBody(), request);
     } catch (ValidatorException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new BadInput("the request holds a value that could not be validated", fields.get(), e);
+      throw new BadInput(COULD_NOT_VALIDATE, crashingFields(operation, request), e);
     }
   }
 
@@ -199,7 +203,7 @@ final class InlineValidation {
   private JsonArray crashingFields(Operation operation, ValidatableRequest request) {
     JsonArray out = new JsonArray();
     try {
-      Object body = io.vertx.core.json.Json.decodeValue(request.getBody().getBuffer(io.vertx.core.buffer.Buffer.buffer()));
+      Object body = io.vertx.core.json.Json.decodeValue(request.getBody().getBuffer(Buffer.buffer()));
       JsonSchema schema = operation.getRequestBody().determineContentType(request.getContentType()).getSchema();
       Object properties = schema == null ? null : schema.get("properties");
       if (body instanceof JsonObject json && properties instanceof JsonObject props) {
@@ -224,8 +228,15 @@ final class InlineValidation {
     }
   }
 
+  /** {@link #validateParameter}, with what it throws other than a {@link ValidatorException} a 400 naming {@code p}. */
   private RequestParameter checked(Parameter p, RequestParameter value) {
-    return guarded(() -> validateParameter(p, value), () -> Problems.fieldError(p.getName(), "could not be validated"));
+    try {
+      return validateParameter(p, value);
+    } catch (ValidatorException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BadInput(COULD_NOT_VALIDATE, Problems.fieldError(p.getName(), "could not be validated"), e);
+    }
   }
 
   private ValidatedRequest validate(ValidatableRequest request, Operation operation) {
@@ -243,8 +254,7 @@ final class InlineValidation {
         default -> throw new IllegalStateException("unsupported parameter location " + p.getIn());
       }
     }
-    RequestParameter body = guarded(() -> validator.validateBody(operation.getRequestBody(), request),
-      () -> crashingFields(operation, request));
+    RequestParameter body = checkedBody(operation, request);
     return new ValidatedRequestImpl(cookies, headers, path, query, body);
   }
 }
