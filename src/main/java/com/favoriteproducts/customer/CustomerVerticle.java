@@ -22,6 +22,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -43,9 +44,7 @@ public class CustomerVerticle extends VerticleBase {
     pool = PgBuilder.pool().with(pg.poolOptions("customers-" + UUID.randomUUID()))
       .connectingTo(pg.poolConnectOptions()).using(vertx).build();
     repo = new CustomerRepository(pool);
-    handlers = new BusHandlers(vertx, LOG, err -> DbErrors.is(err, DbErrors.UNIQUE_VIOLATION)
-      ? new BusFailure(BusFailure.CONFLICT, "a customer with this email already exists")
-      : new BusFailure(BusFailure.UNAVAILABLE, "customer storage is unavailable"))
+    handlers = new BusHandlers(vertx, LOG, CustomerVerticle::storageFailure)
       .on(Addresses.CUSTOMERS_CREATE, this::create)
       .on(Addresses.CUSTOMERS_GET, this::get)
       .on(Addresses.CUSTOMERS_UPDATE, m -> update(m, false))
@@ -65,12 +64,11 @@ public class CustomerVerticle extends VerticleBase {
 
   private Future<JsonObject> create(Message<JsonObject> msg) {
     JsonObject body = Fields.body(msg);
-    List<FieldError> errors = Customer.validate(body, false);
-    if (!errors.isEmpty()) {
-      throw new BusFailure(BusFailure.BAD_REQUEST, "the customer is invalid", errors);
+    Customer.Input input = Customer.parse(body, false);
+    if (!input.errors().isEmpty()) {
+      throw new BusFailure(BusFailure.BAD_REQUEST, "the customer is invalid", input.errors());
     }
-    return repo.insert(UUID.randomUUID(), Customer.normalizeName(body.getString("name")),
-      Customer.normalizeEmail(body.getString("email"))).map(Customer::toJson);
+    return repo.insert(UUID.randomUUID(), input.name(), input.email()).map(Customer::toJson);
   }
 
   private Future<JsonObject> get(Message<JsonObject> msg) {
@@ -83,17 +81,16 @@ public class CustomerVerticle extends VerticleBase {
     JsonObject body = Fields.body(msg);
     JsonObject fields = partial ? body.getJsonObject("patch", new JsonObject()) : new JsonObject()
       .put("name", body.getValue("name")).put("email", body.getValue("email"));
-    List<FieldError> errors = Customer.validate(fields, partial);
+    Customer.Input input = Customer.parse(fields, partial);
+    List<FieldError> errors = new ArrayList<>(input.errors());
     if (partial && fields.isEmpty()) {
       errors.add(new FieldError("/", "the patch must change at least one field"));
     }
     if (!errors.isEmpty()) {
       throw new BusFailure(BusFailure.BAD_REQUEST, "the customer is invalid", errors);
     }
-    String name = fields.getString("name") == null ? null : Customer.normalizeName(fields.getString("name"));
-    String email = fields.getString("email") == null ? null : Customer.normalizeEmail(fields.getString("email"));
     Integer ifMatch = body.getInteger("ifMatch");
-    return repo.update(id, name, email, ifMatch)
+    return repo.update(id, input.name(), input.email(), ifMatch)
       .compose(c -> c != null ? Future.succeededFuture(c.toJson()) : missOrStale(id))
       .onSuccess(c -> changed(id, "updated"));
   }
@@ -126,7 +123,7 @@ public class CustomerVerticle extends VerticleBase {
     int limit = Paging.limit(body);
     String email = body.getString("email");
     if (email != null) {
-      return repo.findByEmail(email.strip()).map(c -> new JsonObject()
+      return repo.findByEmail(Customer.lookupEmail(email)).map(c -> new JsonObject()
         .put("items", c == null ? new JsonArray() : new JsonArray().add(c.toJson())).putNull("nextCursor"));
     }
     Long afterSeq = Cursor.read(body.getString("cursor"),
@@ -140,6 +137,22 @@ public class CustomerVerticle extends VerticleBase {
       String next = rows.size() > limit ? Cursor.encode(new JsonArray().add(rows.get(limit - 1).seq())) : null;
       return new JsonObject().put("items", items).put("nextCursor", next);
     });
+  }
+
+  /**
+   * A failed statement as the caller sees it: 409 for a taken email; 400 for data the database refuses (SQLSTATE
+   * class 22: validation should have caught it first, so it is logged, as a warning); else 503.
+   */
+  static BusFailure storageFailure(Throwable err) {
+    if (DbErrors.is(err, DbErrors.UNIQUE_VIOLATION)) {
+      return new BusFailure(BusFailure.CONFLICT, "a customer with this email already exists");
+    }
+    if (DbErrors.isDataException(err)) {
+      LOG.warn("the database refused a value of a customer request (SQLSTATE {}): {}", DbErrors.sqlState(err),
+        err.getMessage());
+      return new BusFailure(BusFailure.BAD_REQUEST, "the request holds a value that cannot be stored");
+    }
+    return new BusFailure(BusFailure.UNAVAILABLE, "customer storage is unavailable");
   }
 
   private Future<JsonObject> missOrStale(UUID id) {

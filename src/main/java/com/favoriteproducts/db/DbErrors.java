@@ -11,7 +11,24 @@ public final class DbErrors {
   public static final String UNIQUE_VIOLATION = "23505";
   public static final String FOREIGN_KEY_VIOLATION = "23503";
 
+  /** SQLSTATE class 22: a value the database cannot take (NUL in text, out of range, bad encoding, ...). */
+  public static final String DATA_EXCEPTION_CLASS = "22";
+
   public static boolean is(Throwable err, String sqlState) {
-    return err instanceof DatabaseException de && sqlState.equals(de.getSqlState());
+    return sqlState.equals(sqlState(err));
+  }
+
+  /**
+   * A data exception (class 22): the request carried a value the database refuses, a client error (400) rather than
+   * an outage, whatever the statement.
+   */
+  public static boolean isDataException(Throwable err) {
+    String state = sqlState(err);
+    return state != null && state.startsWith(DATA_EXCEPTION_CLASS);
+  }
+
+  /** The SQLSTATE of a database error, or null for any other failure. */
+  public static String sqlState(Throwable err) {
+    return err instanceof DatabaseException de ? de.getSqlState() : null;
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -56,12 +57,25 @@ public final class Bus {
     rc.fail(err);
   }
 
+  /**
+   * The bus names body fields by JSON pointer ({@code /email}); a problem names them as the contract's validation does
+   * ({@code email}, {@code ids.3}, {@code body} for the whole body).
+   */
+  private static JsonArray httpFields(BusFailure failure) {
+    JsonArray out = new JsonArray();
+    failure.errors().forEach(e -> {
+      String field = e.field() == null ? "" : ValidationErrors.fieldName(e.field());
+      out.add(new JsonObject().put("field", field.isEmpty() ? "body" : field).put("message", e.message()));
+    });
+    return out;
+  }
+
   /** A verticle's answer: a {@link BusFailure}, with its fields for a 400 (any other failure by its code alone). */
   private static void recipientFailure(RoutingContext rc, ReplyException re) {
     int code = re.failureCode();
     String msg = re.getMessage();
     if (code == BusFailure.BAD_REQUEST && re instanceof BusFailure failure && !failure.errors().isEmpty()) {
-      Problems.send(rc, code, failure.detail(), failure.errorsJson());
+      Problems.send(rc, code, failure.detail(), httpFields(failure));
       return;
     }
     if (code >= 400 && code < 600) {

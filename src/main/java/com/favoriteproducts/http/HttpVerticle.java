@@ -14,8 +14,6 @@ import com.favoriteproducts.config.RateLimitConfig;
 import com.favoriteproducts.config.RedisConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.metrics.AppMetrics;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +22,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
@@ -125,7 +124,7 @@ public class HttpVerticle extends VerticleBase {
           .requestHandler(req -> {
             guard.request(req);
             router.handle(req);
-          }).invalidRequestHandler(HttpVerticle::onInvalidRequest).listen();
+          }).invalidRequestHandler(Problems::invalidRequest).listen();
       })
       .onSuccess(s -> {
         server = s;
@@ -144,25 +143,31 @@ public class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * First handler of every request: a request id, and the media-type rules the validator does not express
-   * (415 for a body that is not JSON; {@code application/merge-patch+json} accepted for PATCH as JSON).
+   * First handler of every request: a request id, a 400 for a path or query string that cannot be percent-decoded,
+   * and the media-type rules the validator does not express (415 for a body that is not JSON;
+   * {@code application/merge-patch+json} accepted for PATCH as JSON; any spelling of {@code application/json}).
    */
   private static void prepare(RoutingContext rc) {
     HttpServerRequest req = rc.request();
     String requestId = req.getHeader("X-Request-Id");
-    if (requestId == null || requestId.length() > 100) {
+    if (requestId == null || !isToken(requestId)) {
       // Only for correlating logs: 64 random bits are plenty, and ThreadLocalRandom does not contend like UUID's.
       requestId = Long.toHexString(ThreadLocalRandom.current().nextLong());
     }
     rc.put("requestId", requestId);
     rc.response().putHeader("X-Request-Id", requestId);
+    if (!decodable(rc)) {
+      return;
+    }
     HttpMethod m = req.method();
     if ((m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH) && hasBody(req)) {
       String ct = req.getHeader("Content-Type");
       String base = ct == null ? "" : ct.split(";", 2)[0].trim().toLowerCase();
-      if (m == HttpMethod.PATCH && base.equals("application/merge-patch+json")) {
+      if (base.equals("application/json") || (m == HttpMethod.PATCH && base.equals("application/merge-patch+json"))) {
+        // Media types are case-insensitive and JSON is UTF-8 whatever its parameters say; the validator compares
+        // the header literally, so it sees the one form the contract declares.
         req.headers().set("Content-Type", "application/json");
-      } else if (!base.equals("application/json")) {
+      } else {
         Problems.send(rc, 415, "the body must be application/json"
           + (m == HttpMethod.PATCH ? " or application/merge-patch+json" : "") + ", not " + (ct == null ? "(none)" : ct));
         return;
@@ -171,28 +176,51 @@ public class HttpVerticle extends VerticleBase {
     rc.next();
   }
 
+  /**
+   * Whether the path and the query string can be percent-decoded; otherwise answers 400 naming the part (the router
+   * and the validator would throw deep inside and answer a bare 400 or a 500).
+   */
+  private static boolean decodable(RoutingContext rc) {
+    try {
+      rc.normalizedPath();
+    } catch (IllegalArgumentException e) {
+      Problems.send(rc, 400, "the request path is not validly percent-encoded",
+        Problems.fieldError("path", "has an invalid percent-encoding"));
+      return false;
+    }
+    String query = rc.request().query();
+    if (query == null) {
+      return true;
+    }
+    try {
+      rc.request().params(); // decoded once here, kept by the request for the validator and the handlers
+      return true;
+    } catch (IllegalArgumentException e) {
+      Problems.send(rc, 400, "the query string is not validly percent-encoded",
+        Problems.fieldError(QueryStrings.undecodableParameter(query), "has an invalid percent-encoding"));
+      return false;
+    }
+  }
+
+  /** 1 to 100 visible ASCII characters: safe to echo in a header and to write to a log line. */
+  private static boolean isToken(String s) {
+    if (s.isEmpty() || s.length() > 100) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < 0x21 || s.charAt(i) > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean hasBody(HttpServerRequest req) {
     String len = req.getHeader("Content-Length");
     return (len != null && !len.equals("0")) || req.getHeader("Transfer-Encoding") != null;
   }
 
-  /**
-   * A request the HTTP decoder refused (a malformed header, a request line or headers over the limits): the statuses of
-   * {@link HttpServerRequest#DEFAULT_INVALID_REQUEST_HANDLER}, as problems; the connection is closed after, as there.
-   */
-  private static void onInvalidRequest(HttpServerRequest req) {
-    Throwable cause = req.decoderResult().cause();
-    if (cause instanceof TooLongHttpLineException) {
-      Problems.send(req, 414, "the request line is longer than the limit", null);
-    } else if (cause instanceof TooLongHttpHeaderException) {
-      Problems.send(req, 431, "the request headers are larger than the limit", null);
-    } else {
-      Problems.send(req, 400, "the request is not valid HTTP (a malformed request line or header)", null);
-    }
-    req.connection().close();
-  }
-
-  private static void onFailure(RoutingContext rc) {
+  static void onFailure(RoutingContext rc) {
     Throwable failure = rc.failure();
     int status = rc.statusCode();
     Throwable cause = failure;
@@ -202,6 +230,16 @@ public class HttpVerticle extends VerticleBase {
     }
     if (cause instanceof ValidatorException ve) {
       Problems.send(rc, 400, ValidationErrors.detail(ve), ValidationErrors.errors(ve));
+      return;
+    }
+    if (cause instanceof BadInput bad) {
+      Problems.send(rc, 400, bad.getMessage(), bad.errors());
+      return;
+    }
+    if (failure instanceof DecodeException) {
+      // JSON a handler decoded itself: the client's body, never a server error. (As the cause of an HttpException,
+      // e.g. a token that is not a JWT, the exception's own status stands.)
+      Problems.send(rc, 400, "the request body is not valid JSON", Problems.fieldError("body", "is not valid JSON"));
       return;
     }
     switch (status) {

@@ -1,7 +1,11 @@
 package com.favoriteproducts.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
@@ -16,6 +20,7 @@ import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
+import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaValidationException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
@@ -46,6 +51,8 @@ import java.util.Map;
  * calls.
  */
 final class InlineValidation {
+
+  private static final String COULD_NOT_VALIDATE = "the request holds a value that could not be validated";
 
   private final RequestValidatorImpl validator;
   private final RequestExtractor extractor;
@@ -138,7 +145,7 @@ final class InlineValidation {
 
   Handler<RoutingContext> handler(Operation operation) {
     operation.getParameters().forEach(p -> checks.computeIfAbsent(p, this::checkOf));
-    return rc -> extractor.extractValidatableRequest(rc, operation).onComplete(ar -> {
+    return rc -> extract(rc, operation).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());
         return;
@@ -155,8 +162,81 @@ final class InlineValidation {
     });
   }
 
+  /** The request as the validator reads it; reading a query string or a cookie that cannot be decoded is a 400. */
+  private Future<ValidatableRequest> extract(RoutingContext rc, Operation operation) {
+    try {
+      return extractor.extractValidatableRequest(rc, operation);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new BadInput("the request cannot be decoded",
+        Problems.fieldError("query", "cannot be decoded"), e));
+    }
+  }
+
+  /**
+   * Every failure of validation is the client's: a {@link ValidatorException} as the router would raise it, and anything
+   * else the validator throws (vertx-json-schema 5.0.7's {@code format: email} throws on an empty string, for one)
+   * already arrives as a {@link BadInput} naming the field (see {@link #checked}, {@link #checkedBody}).
+   */
   private static void fail(RoutingContext rc, Throwable err) {
-    rc.fail(err instanceof ValidatorException ? new HttpException(400, err.getMessage(), err) : err);
+    rc.fail(err instanceof ValidatorException || err instanceof BadInput ? new HttpException(400, err.getMessage(), err)
+      : err);
+  }
+
+  /**
+   * {@code validateBody}; anything it throws that is not a {@link ValidatorException} is a value it could not check,
+   * refused as a 400 naming the properties it threw on (not a 500: the input caused it).
+   */
+  private RequestParameter checkedBody(Operation operation, ValidatableRequest request) {
+    try {
+      return validator.validateBody(operation.getRequestBody(), request);
+    } catch (ValidatorException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BadInput(COULD_NOT_VALIDATE, crashingFields(operation, request), e);
+    }
+  }
+
+  /**
+   * The top-level body properties the validator throws on when given alone (each checked with its own schema), or
+   * {@code body} when the crash cannot be narrowed down. Only runs after a crash, so its cost does not matter.
+   */
+  private JsonArray crashingFields(Operation operation, ValidatableRequest request) {
+    JsonArray out = new JsonArray();
+    try {
+      Object body = io.vertx.core.json.Json.decodeValue(request.getBody().getBuffer(Buffer.buffer()));
+      JsonSchema schema = operation.getRequestBody().determineContentType(request.getContentType()).getSchema();
+      Object properties = schema == null ? null : schema.get("properties");
+      if (body instanceof JsonObject json && properties instanceof JsonObject props) {
+        for (String name : json.fieldNames()) {
+          if (props.getValue(name) instanceof JsonObject sub && crashes(sub, json.getValue(name))) {
+            out.add(new JsonObject().put("field", name).put("message", "could not be validated"));
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      // fall through to "body"
+    }
+    return out.isEmpty() ? Problems.fieldError("body", "could not be validated") : out;
+  }
+
+  private boolean crashes(JsonObject schema, Object value) {
+    try {
+      contract.getSchemaRepository().validator(JsonSchema.of(schema)).validate(value);
+      return false;
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** {@link #validateParameter}, with what it throws other than a {@link ValidatorException} a 400 naming {@code p}. */
+  private RequestParameter checked(Parameter p, RequestParameter value) {
+    try {
+      return validateParameter(p, value);
+    } catch (ValidatorException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BadInput(COULD_NOT_VALIDATE, Problems.fieldError(p.getName(), "could not be validated"), e);
+    }
   }
 
   private ValidatedRequest validate(ValidatableRequest request, Operation operation) {
@@ -167,14 +247,14 @@ final class InlineValidation {
     for (Parameter p : operation.getParameters()) {
       String name = p.getName();
       switch (p.getIn()) {
-        case COOKIE -> cookies.put(name, validateParameter(p, request.getCookies().get(name)));
-        case HEADER -> headers.put(name, validateParameter(p, request.getHeaders().get(name)));
-        case PATH -> path.put(name, validateParameter(p, request.getPathParameters().get(name)));
-        case QUERY -> query.put(name, validateParameter(p, request.getQuery().get(name)));
+        case COOKIE -> cookies.put(name, checked(p, request.getCookies().get(name)));
+        case HEADER -> headers.put(name, checked(p, request.getHeaders().get(name)));
+        case PATH -> path.put(name, checked(p, request.getPathParameters().get(name)));
+        case QUERY -> query.put(name, checked(p, request.getQuery().get(name)));
         default -> throw new IllegalStateException("unsupported parameter location " + p.getIn());
       }
     }
-    RequestParameter body = validator.validateBody(operation.getRequestBody(), request);
+    RequestParameter body = checkedBody(operation, request);
     return new ValidatedRequestImpl(cookies, headers, path, query, body);
   }
 }

@@ -1,6 +1,8 @@
 package com.favoriteproducts.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -26,12 +28,29 @@ public final class Problems {
   }
 
   public static void send(RoutingContext rc, int status, String detail, JsonArray errors) {
-    send(rc.request(), status, detail, errors);
+    send(rc.response(), rc.request().path(), status, detail, errors);
   }
 
-  /** For a request no route handles: one the HTTP decoder refused, or one the router failed before routing. */
-  public static void send(HttpServerRequest req, int status, String detail, JsonArray errors) {
-    HttpServerResponse res = req.response();
+  /**
+   * A request the HTTP codec could not parse (bad header syntax, a header or request line over the limits): the
+   * status the codec's failure calls for, as a problem, and the connection closed (the rest of the stream cannot be
+   * trusted). Installed with {@code HttpServer.invalidRequestHandler}; without it the client gets an empty 400.
+   */
+  public static void invalidRequest(HttpServerRequest req) {
+    Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414
+      : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String detail = switch (status) {
+      case 414 -> "the request line is longer than the limit";
+      case 431 -> "the request headers are larger than the limit";
+      default -> "the request is not valid HTTP (a header, the request line or the framing cannot be parsed)";
+    };
+    req.response().putHeader("Connection", "close");
+    send(req.response(), null, status, detail, null);
+    req.connection().close();
+  }
+
+  private static void send(HttpServerResponse res, String instance, int status, String detail, JsonArray errors) {
     if (res.ended() || res.headWritten()) {
       return;
     }
@@ -42,8 +61,8 @@ public final class Problems {
     if (detail != null) {
       body.put("detail", detail);
     }
-    if (req.path() != null) {
-      body.put("instance", req.path());
+    if (instance != null) {
+      body.put("instance", instance);
     }
     if (errors != null && !errors.isEmpty()) {
       body.put("errors", errors);
@@ -68,9 +87,11 @@ public final class Problems {
       case 409 -> TYPE_BASE + "conflict";
       case 412 -> TYPE_BASE + "precondition-failed";
       case 413 -> TYPE_BASE + "payload-too-large";
+      case 414 -> TYPE_BASE + "uri-too-long";
       case 415 -> TYPE_BASE + "unsupported-media-type";
       case 422 -> TYPE_BASE + "unprocessable";
       case 429 -> TYPE_BASE + "rate-limited";
+      case 431 -> TYPE_BASE + "header-fields-too-large";
       case 503 -> TYPE_BASE + "unavailable";
       case 504 -> TYPE_BASE + "timeout";
       default -> "about:blank";

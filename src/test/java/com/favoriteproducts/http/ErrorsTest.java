@@ -102,6 +102,70 @@ class ErrorsTest {
     assertThat(c.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("cursor");
   }
 
+  private static String field(JsonObject problem) {
+    return problem.getJsonArray("errors").getJsonObject(0).getString("field");
+  }
+
+  @Test
+  @DisplayName("a query string that cannot be percent-decoded gets 400 naming the parameter (it was a 500)")
+  void badPercentEncodingInQuery() {
+    JsonObject p = assertProblem(await(app.http.get("/v1/customers?cursor=%%%garbage").bearerTokenAuthentication(admin)
+      .send()), 400);
+    assertThat(field(p)).isEqualTo("cursor");
+    assertThat(field(assertProblem(await(app.http.get("/v1/customers?limit=5&email=a%zz").bearerTokenAuthentication(admin)
+      .send()), 400))).isEqualTo("email");
+    assertThat(field(assertProblem(await(app.http.get("/v1/customers?%zz=1").bearerTokenAuthentication(admin)
+      .send()), 400))).isEqualTo("query");
+    assertThat(field(assertProblem(await(app.http.get("/v1/customers?limit=%").bearerTokenAuthentication(admin)
+      .send()), 400))).isEqualTo("limit");
+    String favorites = "/v1/customers/" + java.util.UUID.randomUUID() + "/favorites?cursor=%e";
+    assertThat(field(assertProblem(await(app.http.get(favorites).bearerTokenAuthentication(admin).send()), 400)))
+      .isEqualTo("cursor");
+    // before authentication too, and on routes outside the contract
+    assertThat(field(assertProblem(await(app.http.get("/v1/customers?cursor=%zz").send()), 400))).isEqualTo("cursor");
+    assertThat(field(assertProblem(await(app.http.get("/health/live?x=%zz").send()), 400))).isEqualTo("x");
+  }
+
+  @Test
+  @DisplayName("a path that cannot be percent-decoded gets a 400 problem naming the path (it was a bare text 400)")
+  void badPercentEncodingInPath() {
+    assertThat(field(assertProblem(await(app.http.get("/v1/customers/%zz").bearerTokenAuthentication(admin).send()), 400)))
+      .isEqualTo("path");
+    assertThat(field(assertProblem(await(app.http.get("/nothing/%g0").send()), 400))).isEqualTo("path");
+  }
+
+  @Test
+  @DisplayName("a request the HTTP codec refuses (control character in a header, two Content-Lengths) gets a 400 problem")
+  void unparsableHttp() throws Exception {
+    for (String head : new String[]{
+      "GET /health/live HTTP/1.1\r\nHost: x\r\nX-Request-Id: a\u0001b\r\n\r\n",
+      "POST /v1/customers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+        + "Content-Length: 3\r\n\r\n{}",
+      "GET /health/live HTTP/1.1\r\nHost: x\r\nX-Long: " + "h".repeat(20_000) + "\r\n\r\n"}) {
+      try (java.net.Socket so = new java.net.Socket("127.0.0.1", app.port)) {
+        so.setSoTimeout(10_000);
+        so.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String response = new String(so.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String status = response.substring(9, 12);
+        assertThat(status).as(response).isIn("400", "431");
+        assertThat(response).containsIgnoringCase("Content-Type: application/problem+json")
+          .contains("\"status\":" + status);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("application/json in any letter case, or with parameters, is JSON; a request id that is not a token is replaced")
+  void mediaTypeSpellings() {
+    for (String ct : new String[]{"Application/JSON", "application/json; charset=UTF-8", "APPLICATION/JSON;foo=bar"}) {
+      HttpResponse<Buffer> r = post(ct, Buffer.buffer(new JsonObject().put("name", "Case")
+        .put("email", "ct-" + java.util.UUID.randomUUID() + "@example.com").encode()));
+      assertThat(r.statusCode()).as(ct + " " + r.bodyAsString()).isEqualTo(201);
+    }
+    HttpResponse<Buffer> r = await(app.http.get("/health/live").putHeader("X-Request-Id", "a b\tc").send());
+    assertThat(r.getHeader("X-Request-Id")).isNotEqualTo("a b\tc").matches("[0-9a-f]+");
+  }
+
   @Test
   @DisplayName("every response carries a request id, echoed when the client sends one")
   void requestId() {
