@@ -2,6 +2,7 @@ package com.favoriteproducts.http;
 
 import com.favoriteproducts.auth.Principal;
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.Cursor;
 import com.favoriteproducts.bus.JobReason;
 import com.favoriteproducts.bus.JobStatus;
@@ -11,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -83,6 +85,9 @@ final class FavoriteHandlers {
    * and only if it is this request's job (its id, customer and product); the favorite answered is read for the
    * request's own customer and product. Completes when the response is sent.
    */
+  /** The outcome of a wait whose job no longer exists (its customer was deleted meanwhile). */
+  private static final JsonObject GONE = new JsonObject();
+
   private Future<Void> awaitJob(RoutingContext rc, String customerId, JsonObject job, int wait) {
     String jobId = job.getString("jobId");
     String productId = job.getString("productId");
@@ -92,6 +97,12 @@ final class FavoriteHandlers {
         if (JobStatus.of(current.getString("status")) != JobStatus.PENDING
           && isJob(current, jobId, customerId, productId)) {
           outcome.tryComplete(current);
+        }
+      })
+      .onFailure(err -> {
+        // A pending job disappears only with its customer (a delete cancels its pending adds and removes them).
+        if (err instanceof ReplyException re && re.failureCode() == BusFailure.NOT_FOUND) {
+          outcome.tryComplete(GONE);
         }
       });
     MessageConsumer<JsonObject> listener = vertx.eventBus().consumer(Addresses.jobCompleted(jobId));
@@ -109,6 +120,10 @@ final class FavoriteHandlers {
       vertx.cancelTimer(timer);
       listener.unregister();
       rc.response().putHeader("Preference-Applied", "wait=" + wait);
+      if (done == GONE) {
+        Problems.send(rc, 404, "customer " + customerId + " was deleted while the add was pending: the add was cancelled");
+        return Future.succeededFuture();
+      }
       JobStatus status = done == null ? JobStatus.PENDING : JobStatus.of(done.getString("status"));
       if (status == JobStatus.PENDING) {
         accepted(rc, job, wait);

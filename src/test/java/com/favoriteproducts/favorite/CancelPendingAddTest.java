@@ -147,7 +147,7 @@ class CancelPendingAddTest {
   }
 
   @Test
-  @DisplayName("deleting a customer cancels its pending adds: a waiting add hears cancelled, nothing is stored")
+  @DisplayName("deleting a customer cancels its pending adds: a waiting add gets 404 naming the delete, nothing is stored")
   void customerDeleteCancels() {
     String c = api.newCustomer();
     String p = app.fakeProducts.newProduct().getString("id");
@@ -156,8 +156,8 @@ class CancelPendingAddTest {
     assertThat(await(app.http.delete("/v1/customers/" + c).bearerTokenAuthentication(api.admin).send()).statusCode())
       .isEqualTo(204);
     HttpResponse<Buffer> waited = answered(waiting);
-    assertProblem(waited, 409);
-    assertThat(waited.bodyAsJsonObject().getString("detail")).contains("cancelled");
+    assertProblem(waited, 404); // the customer is gone, and its job with it
+    assertThat(waited.bodyAsJsonObject().getString("detail")).contains("deleted").contains("cancelled");
     app.fakeProducts.down(false);
     Eventually.holdsFor(1500, "nothing is stored", () -> api.storedProducts(c).isEmpty());
     assertThat(api.count("SELECT count(*) FROM favorite_jobs WHERE id = $1", UUID.fromString(jobId)))
