@@ -188,6 +188,12 @@ public class HttpVerticle extends VerticleBase {
         Problems.fieldError("path", "has an invalid percent-encoding"));
       return false;
     }
+    if (hasDotSegment(rc.request().path())) {
+      // The router resolves them (RFC 3986 5.2.4): DELETE .../favorites/%2e%2e would delete the customer itself.
+      Problems.send(rc, 400, "the request path has a '.' or '..' segment; no resource of this API is named so",
+        Problems.fieldError("path", "has a dot segment"));
+      return false;
+    }
     String query = rc.request().query();
     if (query == null) {
       return true;
@@ -213,6 +219,20 @@ public class HttpVerticle extends VerticleBase {
       }
     }
     return true;
+  }
+
+  /** Whether a segment of the raw path is {@code .} or {@code ..}, literally or percent-encoded ({@code %2e}). */
+  static boolean hasDotSegment(String rawPath) {
+    if (rawPath == null || (rawPath.indexOf('.') < 0 && rawPath.indexOf('%') < 0)) {
+      return false;
+    }
+    for (String segment : rawPath.split("/", -1)) {
+      String s = segment.replace("%2e", ".").replace("%2E", ".");
+      if (s.equals(".") || s.equals("..")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasBody(HttpServerRequest req) {

@@ -111,4 +111,22 @@ class MalformedRequestsTest {
     errors = Problems.assertProblem(r, 400).getJsonArray("errors");
     assertThat(errors.stream().map(e -> ((JsonObject) e).getString("field"))).containsExactlyInAnyOrder("name", "email");
   }
+
+  @Test
+  @DisplayName("a path with a '.' or '..' segment, literal or percent-encoded, is a 400 naming path: the router would"
+    + " resolve it, and DELETE .../favorites/%2e%2e deleted the customer itself")
+  void dotSegments() {
+    String admin = app.adminToken();
+    String id = app.createCustomer(admin).getString("id");
+    for (String path : new String[] {"/v1/customers/" + id + "/favorites/%2e%2e", "/v1/customers/" + id + "/favorites/%2E%2e",
+      "/v1/customers/" + id + "/favorites/..", "/v1/customers/" + id + "/./favorites", "/v1/customers/%2e/" + id}) {
+      JsonObject p = problem("DELETE " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + admin
+        + "\r\n\r\n", 400);
+      assertThat(p.getJsonArray("errors").getJsonObject(0).getString("field")).as(path).isEqualTo("path");
+    }
+    HttpResponse<Buffer> still = await(app.http.get("/v1/customers/" + id).bearerTokenAuthentication(admin).send());
+    assertThat(still.statusCode()).as("the customer is still there").isEqualTo(200);
+    // A dot inside a segment is an ordinary character.
+    assertThat(HttpVerticle.hasDotSegment("/v1/customers/a.b/favorites/..x")).isFalse();
+  }
 }
