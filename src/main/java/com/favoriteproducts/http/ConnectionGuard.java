@@ -36,10 +36,20 @@ final class ConnectionGuard {
   private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
     + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
 
-  /** One open connection: its timer (-1 when none runs) and its requests not yet answered. */
+  /**
+   * One open connection: its requests not yet answered; whether it waits for a request header, since when and for how
+   * long at most; and its timer (-1 when none runs). The timer is not moved per request: when it fires it closes the
+   * connection if the wait is over, or sets itself again for what is left of the wait, or stops while a request is
+   * being answered (the end of the last answer starts a wait and sets it again). So a busy keep-alive connection
+   * costs no timer per request, and a wait still ends exactly at its bound.
+   */
   private static final class Open {
     long timer = -1;
     int inFlight;
+    boolean waiting;
+    boolean firstRequest = true;
+    long waitingSinceNanos;
+    long waitLimitMs;
   }
 
   private final Vertx vertx;
@@ -79,20 +89,15 @@ final class ConnectionGuard {
         limits.connections.decrementAndGet();
       }
     });
-    o.timer = vertx.setTimer(cfg.headerTimeoutMs(), t -> {
-      headerTimeout.increment();
-      LOG.debug("connection from {} closed: no complete request header within {} ms", conn.remoteAddress(),
-        cfg.headerTimeoutMs());
-      requestTimeout(conn);
-    });
+    startWaiting(conn, o, cfg.headerTimeoutMs());
   }
 
   /** Before the router: a request's header is complete. */
   void request(HttpServerRequest req) {
     Open o = open.get(req.connection());
     if (o != null) {
-      vertx.cancelTimer(o.timer);
-      o.timer = -1;
+      o.waiting = false;
+      o.firstRequest = false;
       o.inFlight++;
     }
   }
@@ -103,13 +108,39 @@ final class ConnectionGuard {
     rc.addEndHandler(ar -> {
       Open o = open.get(conn);
       if (o != null && --o.inFlight == 0) {
-        o.timer = vertx.setTimer(cfg.keepAliveTimeoutMs(), t -> {
-          keepAliveTimeout.increment();
-          conn.close();
-        });
+        startWaiting(conn, o, cfg.keepAliveTimeoutMs());
       }
     });
     rc.next();
+  }
+
+  /** The connection waits for a request header, at most {@code limitMs} from now. */
+  private void startWaiting(HttpConnection conn, Open o, long limitMs) {
+    o.waiting = true;
+    o.waitingSinceNanos = System.nanoTime();
+    o.waitLimitMs = limitMs;
+    if (o.timer == -1) {
+      o.timer = vertx.setTimer(limitMs, t -> check(conn, o));
+    }
+  }
+
+  private void check(HttpConnection conn, Open o) {
+    o.timer = -1;
+    if (!o.waiting || open.get(conn) != o) {
+      return; // a request is being answered: the end of its answer starts the next wait
+    }
+    long leftMs = o.waitLimitMs - (System.nanoTime() - o.waitingSinceNanos) / 1_000_000;
+    if (leftMs > 0) {
+      o.timer = vertx.setTimer(leftMs, t -> check(conn, o));
+    } else if (o.firstRequest) {
+      headerTimeout.increment();
+      LOG.debug("connection from {} closed: no complete request header within {} ms", conn.remoteAddress(),
+        o.waitLimitMs);
+      requestTimeout(conn);
+    } else {
+      keepAliveTimeout.increment();
+      conn.close();
+    }
   }
 
   /** 408 then close; Vert.x has no request to answer yet, so the bytes go to the socket itself. */
