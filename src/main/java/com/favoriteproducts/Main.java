@@ -72,8 +72,9 @@ public final class Main {
     }
     long shutdownTimeout = ShutdownConfig.from(config).timeoutMs();
     deploy(vertx, config).onSuccess(deployments -> {
-      LOG.info("favorite-products started in {} ms: {} on HTTP port {}{}", (System.nanoTime() - t0) / 1_000_000,
-        deployments.keySet(), HttpConfig.from(config).port(), vertx.isClustered() ? " (clustered)" : "");
+      LOG.info("favorite-products started in {} ms: {} on HTTP port {}{}, {} transport",
+        (System.nanoTime() - t0) / 1_000_000, deployments.keySet(), HttpConfig.from(config).port(),
+        vertx.isClustered() ? " (clustered)" : "", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down (timeout {} ms)", shutdownTimeout);
         try {

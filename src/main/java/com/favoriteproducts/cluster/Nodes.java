@@ -3,6 +3,7 @@ package com.favoriteproducts.cluster;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.config.ClusterConfig;
 import com.favoriteproducts.config.MetricsConfig;
+import com.favoriteproducts.config.RuntimeConfig;
 import com.favoriteproducts.metrics.AppMetrics;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -39,7 +40,7 @@ public final class Nodes {
   }
 
   public static Future<Vertx> build(JsonObject config) {
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(RuntimeConfig.from(config).nativeTransport());
     var builder = Vertx.builder();
     MetricsConfig metrics = MetricsConfig.from(config);
     if (metrics.enabled()) {
