@@ -5,6 +5,8 @@ import com.favoriteproducts.bus.Availability;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.Cursor;
 import com.favoriteproducts.bus.Paging;
+import com.favoriteproducts.product.LocalCache;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -24,8 +26,9 @@ import java.util.UUID;
 
 /**
  * {@code favorites.get} and {@code favorites.list}: stored favorites described by the product service. One
- * {@code products.getMany} per page (the product service answers from its cache); when it does not answer within
- * FAVORITES_LIST_PRODUCTS_TIMEOUT_MS, every item is served from its snapshot, marked STALE.
+ * {@code products.getMany} per page for the products the node's product cache does not hold (the product service
+ * answers from its cache); when it does not answer within FAVORITES_LIST_PRODUCTS_TIMEOUT_MS, those items are served
+ * from their snapshots, marked STALE.
  */
 final class FavoriteReads {
 
@@ -34,15 +37,20 @@ final class FavoriteReads {
   private final Vertx vertx;
   private final FavoriteRepository favorites;
   private final DeliveryOptions productsOptions;
+  private final LocalCache productCache;
+  private final Counter localHits;
 
   /** A list's position: the last row's time and product. */
   private record After(OffsetDateTime at, UUID productId) {
   }
 
-  FavoriteReads(Vertx vertx, FavoriteRepository favorites, long productsTimeoutMs) {
+  FavoriteReads(Vertx vertx, FavoriteRepository favorites, long productsTimeoutMs, LocalCache productCache,
+                Counter localHits) {
     this.vertx = vertx;
     this.favorites = favorites;
     this.productsOptions = new DeliveryOptions().setSendTimeout(productsTimeoutMs);
+    this.productCache = productCache;
+    this.localHits = localHits;
   }
 
   Future<JsonObject> get(UUID customerId, UUID productId) {
@@ -82,17 +90,38 @@ final class FavoriteReads {
     return describe(f.customerId(), List.of(f)).map(items -> items.getJsonObject(0));
   }
 
-  /** The favorites as the API shows them; snapshots older than what the product service knows are refreshed aside. */
+  /**
+   * The favorites as the API shows them; snapshots older than what the product service knows are refreshed aside.
+   * Products the node's product cache holds fresh are taken from it; {@code products.getMany} is asked only about the
+   * others (none, for most lists), and when it does not answer those are served from their snapshots.
+   */
   private Future<JsonArray> describe(UUID customerId, List<Favorite> rows) {
     if (rows.isEmpty()) {
       return Future.succeededFuture(new JsonArray());
     }
-    JsonArray ids = new JsonArray();
-    rows.forEach(f -> ids.add(f.productId().toString()));
-    return vertx.eventBus().<JsonObject>request(Addresses.PRODUCTS_GET_MANY, new JsonObject().put("ids", ids),
+    Map<String, JsonObject> byId = new HashMap<>(rows.size() * 2);
+    JsonArray missing = null;
+    for (Favorite f : rows) {
+      String id = f.productId().toString();
+      JsonObject p = productCache.get(id);
+      if (p != null) {
+        byId.put(id, p);
+      } else {
+        if (missing == null) {
+          missing = new JsonArray(new ArrayList<>(rows.size()));
+        }
+        missing.add(id);
+      }
+    }
+    if (missing == null) {
+      localHits.increment(rows.size());
+      return Future.succeededFuture(items(customerId, rows, byId));
+    }
+    localHits.increment(rows.size() - missing.size());
+    int asked = missing.size();
+    return vertx.eventBus().<JsonObject>request(Addresses.PRODUCTS_GET_MANY, new JsonObject().put("ids", missing),
         productsOptions)
       .map(reply -> {
-        Map<String, JsonObject> byId = new HashMap<>();
         JsonArray products = reply.body().getJsonArray("products", new JsonArray());
         for (int i = 0; i < products.size(); i++) {
           JsonObject p = products.getJsonObject(i);
@@ -102,25 +131,30 @@ final class FavoriteReads {
       })
       .otherwise(err -> {
         LOG.warn("products.getMany did not answer ({}); serving {} favorites of customer {} from snapshots",
-          err.getMessage(), rows.size(), customerId);
-        return Map.of();
+          err.getMessage(), asked, customerId);
+        return byId;
       })
-      .map(byId -> {
-        JsonArray items = new JsonArray();
-        List<JsonObject> newer = new ArrayList<>();
-        for (Favorite f : rows) {
-          JsonObject p = byId.get(f.productId().toString());
-          items.add(f.toJson(p));
-          if (p != null && Availability.of(p) == Availability.AVAILABLE && f.differsFrom(p)) {
-            newer.add(p);
-          }
+      .map(found -> items(customerId, rows, found));
+  }
+
+  private JsonArray items(UUID customerId, List<Favorite> rows, Map<String, JsonObject> byId) {
+    JsonArray items = new JsonArray(new ArrayList<>(rows.size()));
+    List<JsonObject> newer = null;
+    for (Favorite f : rows) {
+      JsonObject p = byId.get(f.productId().toString());
+      items.add(f.toJson(p));
+      if (p != null && Availability.of(p) == Availability.AVAILABLE && f.differsFrom(p)) {
+        if (newer == null) {
+          newer = new ArrayList<>();
         }
-        if (!newer.isEmpty()) {
-          favorites.refreshSnapshots(customerId, newer)
-            .onFailure(err -> LOG.debug("snapshot refresh failed: {}", err.getMessage()));
-        }
-        return items;
-      });
+        newer.add(p);
+      }
+    }
+    if (newer != null) {
+      favorites.refreshSnapshots(customerId, newer)
+        .onFailure(err -> LOG.debug("snapshot refresh failed: {}", err.getMessage()));
+    }
+    return items;
   }
 
   static long micros(OffsetDateTime t) {

@@ -7,8 +7,11 @@ import com.favoriteproducts.bus.Fields;
 import com.favoriteproducts.config.AcceptConfig;
 import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.PgConfig;
+import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.metrics.AppMetrics;
+import com.favoriteproducts.product.LocalCache;
+import com.favoriteproducts.product.ProductMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -47,7 +50,14 @@ public class FavoritesVerticle extends VerticleBase {
     acceptCfg = AcceptConfig.from(config());
     accepts = new Accepts(vertx, pool, favorites, cfg.maxPerCustomer(), acceptCfg.queueMax(),
       JobMetrics.accepted(AppMetrics.from(config())));
-    reads = new FavoriteReads(vertx, favorites, cfg.listProductsTimeoutMs());
+    ProductsConfig products;
+    try {
+      products = ProductsConfig.from(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    reads = new FavoriteReads(vertx, favorites, cfg.listProductsTimeoutMs(), LocalCache.shared(vertx, products),
+      ProductMetrics.localHits(AppMetrics.from(config())));
     handlers = new BusHandlers(vertx, LOG, err -> new BusFailure(BusFailure.UNAVAILABLE,
       "favorites storage is unavailable"))
       .on(Addresses.FAVORITES_ADD, this::add)

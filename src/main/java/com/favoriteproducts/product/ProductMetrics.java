@@ -7,14 +7,20 @@ import io.vertx.circuitbreaker.CircuitBreakerState;
 import java.util.function.Supplier;
 
 /** The product-lookup meters (docs/metrics.md): built once per verticle instance, shared by name and tags. */
-final class ProductMetrics {
+public final class ProductMetrics {
 
   static final String CACHE_REQUESTS = "products.cache.requests";
   static final String API_CALLS = "products.api.calls";
   static final String BREAKER_STATE = "products.breaker.state";
   static final String BREAKER_TRANSITIONS = "products.breaker.transitions";
 
+  private static final String CACHE_DESCRIPTION = "Product ids looked up, by where the answer came from";
   private final AppMetrics metrics;
+
+  /** products.cache.requests{result="local_hit"}: also counted by favorites lists that read the node's cache. */
+  public static Counter localHits(AppMetrics metrics) {
+    return metrics.counter(CACHE_REQUESTS, CACHE_DESCRIPTION, "result", "local_hit");
+  }
 
   // products.cache.requests, one per id looked up, by where the answer came from
   final Counter localHit;
@@ -38,13 +44,12 @@ final class ProductMetrics {
 
   ProductMetrics(AppMetrics metrics) {
     this.metrics = metrics;
-    String cache = "Product ids looked up, by where the answer came from";
-    localHit = metrics.counter(CACHE_REQUESTS, cache, "result", "local_hit");
-    redisHit = metrics.counter(CACHE_REQUESTS, cache, "result", "redis_hit");
-    notFoundHit = metrics.counter(CACHE_REQUESTS, cache, "result", "not_found_hit");
-    stale = metrics.counter(CACHE_REQUESTS, cache, "result", "stale");
-    miss = metrics.counter(CACHE_REQUESTS, cache, "result", "miss");
-    joined = metrics.counter(CACHE_REQUESTS, cache, "result", "joined");
+    localHit = localHits(metrics);
+    redisHit = metrics.counter(CACHE_REQUESTS, CACHE_DESCRIPTION, "result", "redis_hit");
+    notFoundHit = metrics.counter(CACHE_REQUESTS, CACHE_DESCRIPTION, "result", "not_found_hit");
+    stale = metrics.counter(CACHE_REQUESTS, CACHE_DESCRIPTION, "result", "stale");
+    miss = metrics.counter(CACHE_REQUESTS, CACHE_DESCRIPTION, "result", "miss");
+    joined = metrics.counter(CACHE_REQUESTS, CACHE_DESCRIPTION, "result", "joined");
     String api = "Lookups sent to the product API client (through the circuit breaker), by outcome";
     apiOk = metrics.counter(API_CALLS, api, "outcome", "ok");
     apiNotFound = metrics.counter(API_CALLS, api, "outcome", "not_found");

@@ -52,7 +52,7 @@ public class ProductVerticle extends VerticleBase {
     client = new ProductClient(vertx, cfg, limits, metrics);
     cache = new ProductCache(vertx, RedisConfig.from(config()), cfg.cacheTimeoutMs());
     lookups = new ProductLookups(vertx, cfg, client, cache,
-      new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), System::currentTimeMillis), metrics);
+      LocalCache.shared(vertx, cfg), metrics);
     handlers = new BusHandlers(vertx, LOG,
       err -> new BusFailure(BusFailure.UNAVAILABLE, "product lookups are unavailable"))
       .on(Addresses.PRODUCTS_GET, this::get)
