@@ -1,5 +1,6 @@
 package com.favoriteproducts.product;
 
+import com.favoriteproducts.Deadlines;
 import com.favoriteproducts.config.RedisConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -108,7 +108,7 @@ final class ProductCache {
   }
 
   private Future<Response> send(Request request) {
-    return connection().compose(c -> c.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+    return connection().compose(c -> Deadlines.within(vertx, c.send(request), timeoutMs)
       .onFailure(err -> {
         if (err instanceof TimeoutException) {
           drop(c, "a command took longer than " + timeoutMs + " ms");

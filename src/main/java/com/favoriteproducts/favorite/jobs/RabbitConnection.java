@@ -3,6 +3,7 @@ package com.favoriteproducts.favorite.jobs;
 import com.favoriteproducts.config.RabbitConfig;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BasicProperties;
+import com.favoriteproducts.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -106,7 +107,7 @@ final class RabbitConnection {
         tag[0] = t;
         waiting.put(t, confirmed);
       })
-      .compose(v -> confirmed.future().timeout(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+      .compose(v -> Deadlines.within(vertx, confirmed.future(), CONFIRM_TIMEOUT_MS))
       .onFailure(err -> waiting.remove(tag[0]));
   }
 
