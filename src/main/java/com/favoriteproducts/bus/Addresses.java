@@ -28,6 +28,13 @@ public final class Addresses {
   public static final String FAVORITES_REMOVE = "favorites.remove";
   public static final String FAVORITES_GET = "favorites.get";
   public static final String FAVORITES_LIST = "favorites.list";
+  /**
+   * A request header of {@code favorites.list}: with the value {@link #REPLY_AS_JSON_BYTES} the reply is the same JSON
+   * object as its UTF-8 text in a Buffer, for a caller that only forwards it (the HTTP edge): the page is written
+   * once, straight to bytes, and crosses the event bus without a deep copy of its objects.
+   */
+  public static final String REPLY_AS = "reply-as";
+  public static final String REPLY_AS_JSON_BYTES = "json-bytes";
   public static final String JOBS_GET = "jobs.get";
 
   // Add jobs (JobsVerticle: owns the RabbitMQ connection)

@@ -16,10 +16,11 @@ import java.util.function.Function;
 /**
  * The request-reply consumers of one verticle instance, registered, awaited and drained in one place.
  *
- * <p>A handler returns a {@code Future<JsonObject>}: success replies with the object; a {@link BusFailure} (failed
- * future or thrown) is the reply as it is; a request body of the wrong shape (ClassCastException,
- * IllegalArgumentException thrown by the handler) is a 400; anything else is an unexpected error, logged here and
- * answered with {@code unexpected}'s failure, so callers never wait for a timeout.
+ * <p>A handler returns a future of the reply body (a {@code JsonObject}, or a {@code Buffer} of JSON text where the
+ * caller asked for one): success replies with it; a {@link BusFailure} (failed future or thrown) is the reply as it
+ * is; a request body of the wrong shape (ClassCastException, IllegalArgumentException thrown by the handler) is a
+ * 400; anything else is an unexpected error, logged here and answered with {@code unexpected}'s failure, so callers
+ * never wait for a timeout.
  */
 public final class BusHandlers {
 
@@ -39,7 +40,7 @@ public final class BusHandlers {
     this.unexpected = unexpected;
   }
 
-  public BusHandlers on(String address, Function<Message<JsonObject>, Future<JsonObject>> handler) {
+  public BusHandlers on(String address, Function<Message<JsonObject>, Future<?>> handler) {
     consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> handle(address, msg, handler)));
     return this;
   }
@@ -60,8 +61,8 @@ public final class BusHandlers {
   }
 
   private void handle(String address, Message<JsonObject> msg,
-                      Function<Message<JsonObject>, Future<JsonObject>> handler) {
-    Future<JsonObject> result;
+                      Function<Message<JsonObject>, Future<?>> handler) {
+    Future<?> result;
     try {
       result = handler.apply(msg);
     } catch (BusFailure e) {

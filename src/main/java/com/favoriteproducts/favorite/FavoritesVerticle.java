@@ -63,7 +63,8 @@ public class FavoritesVerticle extends VerticleBase {
       .on(Addresses.FAVORITES_ADD, this::add)
       .on(Addresses.FAVORITES_REMOVE, this::remove)
       .on(Addresses.FAVORITES_GET, m -> reads.get(Fields.uuid(m, "customerId"), Fields.uuid(m, "productId")))
-      .on(Addresses.FAVORITES_LIST, m -> reads.list(Fields.uuid(m, "customerId"), m.body()));
+      .on(Addresses.FAVORITES_LIST, m -> reads.list(Fields.uuid(m, "customerId"), m.body(),
+        Addresses.REPLY_AS_JSON_BYTES.equals(m.headers().get(Addresses.REPLY_AS))));
     return handlers.ready();
   }
 

@@ -1,8 +1,10 @@
 package com.favoriteproducts.http;
 
+import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.bus.BusFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -18,10 +20,13 @@ public final class Bus {
 
   private final Vertx vertx;
   private final DeliveryOptions options;
+  private final DeliveryOptions bytesOptions;
 
   public Bus(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.bytesOptions = new DeliveryOptions().setSendTimeout(timeoutMs)
+      .addHeader(Addresses.REPLY_AS, Addresses.REPLY_AS_JSON_BYTES);
   }
 
   /** How long a request waits for its reply (EVENTBUS_TIMEOUT_MS). */
@@ -31,6 +36,15 @@ public final class Bus {
 
   public Future<JsonObject> request(String address, JsonObject body) {
     return vertx.eventBus().<JsonObject>request(address, body, options).map(m -> m.body());
+  }
+
+  /**
+   * A request whose reply is JSON text in a Buffer ({@link Addresses#REPLY_AS} {@code json-bytes}), forwarded as it
+   * is: a JsonObject reply (a verticle that does not know the header) is encoded here.
+   */
+  public Future<Buffer> requestJsonBytes(String address, JsonObject body) {
+    return vertx.eventBus().request(address, body, bytesOptions).map(m -> m.body() instanceof Buffer b ? b
+      : ((JsonObject) m.body()).toBuffer());
   }
 
   public Future<JsonObject> request(String address, JsonObject body, DeliveryOptions opts) {

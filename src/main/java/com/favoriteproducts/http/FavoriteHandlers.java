@@ -220,8 +220,7 @@ final class FavoriteHandlers {
       return;
     }
     long epoch = cache.epoch();
-    bus.request(Addresses.FAVORITES_LIST, req).onSuccess(page -> {
-      Buffer body = page.toBuffer();
+    bus.requestJsonBytes(Addresses.FAVORITES_LIST, req).onSuccess(body -> {
       String etag = Headers.etag(body);
       if (key != null) {
         cache.put(key, owner, epoch, body, etag, System.currentTimeMillis());

@@ -1,0 +1,89 @@
+package com.favoriteproducts.favorite;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A favorites page is written two ways: as JSON objects (event-bus callers) and straight to JSON text (the HTTP edge,
+ * {@code reply-as: json-bytes}). They must be the same JSON, field for field, for every availability and value shape.
+ */
+@DisplayName("favorites page: JSON text equals the JSON objects")
+class FavoriteJsonTest {
+
+  private static final OffsetDateTime ADDED = OffsetDateTime.of(2026, 12, 1, 10, 11, 12, 345_678_000, ZoneOffset.ofHours(2));
+  private static final OffsetDateTime FETCHED = OffsetDateTime.of(2026, 11, 30, 8, 0, 0, 0, ZoneOffset.UTC);
+
+  private static Favorite favorite(String title, String brand, String image, Double price, Double score,
+                                   OffsetDateTime fetched) {
+    return new Favorite(UUID.randomUUID(), UUID.randomUUID(), ADDED, title, brand, image, price, score, fetched);
+  }
+
+  private static List<Object[]> cases() {
+    List<Object[]> out = new ArrayList<>();
+    Favorite full = favorite("Snap \"title\" é \u2028", "Brand", "http://img/1.png", 12.5, 4.25, FETCHED);
+    Favorite bare = favorite("", null, null, null, null, null);
+    JsonObject available = new JsonObject().put("id", "x").put("title", "Live title ✓").put("image", "http://i/2")
+      .put("price", 19.99).put("brand", "B").put("reviewScore", 4.5).put("availability", "AVAILABLE")
+      .put("fetchedAt", "2026-12-01T00:00:00Z");
+    out.add(new Object[] {full, available});
+    out.add(new Object[] {full, available.copy().put("price", 20).put("reviewScore", 3L)});
+    out.add(new Object[] {full, available.copy().put("price", new BigDecimal("1.10")).putNull("brand")});
+    out.add(new Object[] {full, available.copy().put("price", 7.0f)});
+    JsonObject noScore = available.copy();
+    noScore.remove("reviewScore");
+    out.add(new Object[] {full, noScore});
+    out.add(new Object[] {full, available.copy().put("availability", "STALE")});
+    JsonObject staleNoFetched = available.copy().put("availability", "STALE");
+    staleNoFetched.remove("fetchedAt");
+    out.add(new Object[] {full, staleNoFetched});
+    out.add(new Object[] {full, new JsonObject().put("id", "x").put("availability", "NOT_FOUND")});
+    out.add(new Object[] {full, new JsonObject().put("id", "x").put("availability", "UNAVAILABLE")});
+    out.add(new Object[] {full, new JsonObject().put("id", "x").put("availability", "INVALID")});
+    out.add(new Object[] {full, null});
+    out.add(new Object[] {bare, null});
+    out.add(new Object[] {bare, new JsonObject().put("id", "x").put("availability", "NOT_FOUND")});
+    out.add(new Object[] {bare, new JsonObject().put("availability", "AVAILABLE")});
+    return out;
+  }
+
+  @Test
+  @DisplayName("every item, and the page with and without a next cursor")
+  void same() {
+    List<Favorite> rows = new ArrayList<>();
+    Map<String, JsonObject> byId = new HashMap<>();
+    for (Object[] c : cases()) {
+      Favorite f = (Favorite) c[0];
+      JsonObject p = (JsonObject) c[1];
+      rows.add(f);
+      if (p != null) {
+        byId.put(f.productId().toString(), p);
+      }
+      Buffer one = FavoriteReads.render(List.of(f), byId, null);
+      JsonObject expected = new JsonObject().put("items", new JsonArray().add(f.toJson(p))).putNull("nextCursor");
+      assertThat(new JsonObject(one)).as("item with product %s", p).isEqualTo(expected);
+      // Byte for byte too: the ETag is over these bytes, and the JSON-object path's encoding must give the same.
+      assertThat(one.toString()).isEqualTo(expected.encode());
+    }
+    for (String next : new String[] {null, "abc_-123"}) {
+      JsonArray items = new JsonArray();
+      rows.forEach(f -> items.add(f.toJson(byId.get(f.productId().toString()))));
+      JsonObject expected = new JsonObject().put("items", items).put("nextCursor", next);
+      assertThat(FavoriteReads.render(rows, byId, next).toString()).isEqualTo(expected.encode());
+    }
+    assertThat(FavoriteReads.render(List.of(), byId, null).toString()).isEqualTo("{\"items\":[],\"nextCursor\":null}");
+  }
+}
