@@ -12,6 +12,7 @@ import com.favoriteproducts.db.Migrations;
 import com.favoriteproducts.favorite.FavoritesVerticle;
 import com.favoriteproducts.favorite.jobs.JobsVerticle;
 import com.favoriteproducts.http.HttpVerticle;
+import com.favoriteproducts.http.StartGate;
 import com.favoriteproducts.product.ProductVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -150,27 +151,24 @@ public final class Main {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    long t0 = System.nanoTime();
+    // The HTTP edge prepares (contract, router) while the schema is migrated and the back-ends deploy, and opens its
+    // port only once they are up (StartGate): it takes requests only once what serves them is there.
+    StartGate gate = names.contains(HTTP) ? StartGate.open(vertx) : null;
+    Future<String> http = gate == null ? null : vertx.deployVerticle(HttpVerticle.class,
+      new DeploymentOptions().setConfig(config).setInstances(instances(deploy.httpInstances(), cores)));
     Future<?> schema = names.contains(CUSTOMERS) || names.contains(FAVORITES) || names.contains(FAVORITES_JOBS)
       ? vertx.executeBlocking(() -> Migrations.load(vertx, PgConfig.from(config))).compose(Migrations::run)
       : Future.succeededFuture();
-    long t0 = System.nanoTime();
-    return schema.compose(v -> {
+    Future<Map<String, String>> backends = schema.compose(v -> {
       LOG.info("schema ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
       Map<String, Future<String>> deployments = new LinkedHashMap<>();
-      // Back-end verticles first, the HTTP edge last: it takes requests only once what serves them is there.
-      List<String> order = new ArrayList<>(names);
-      if (order.remove(HTTP)) {
-        order.add(HTTP);
-      }
-      for (String name : order) {
+      for (String name : names) {
         DeploymentOptions options = new DeploymentOptions().setConfig(config);
         switch (name) {
-          case HTTP -> deployments.put(name, Future.all(new ArrayList<>(deployments.values()))
-            .compose(x -> {
-              LOG.info("back-end verticles deployed after {} ms", (System.nanoTime() - t0) / 1_000_000);
-              return vertx.deployVerticle(HttpVerticle.class,
-                options.setInstances(instances(deploy.httpInstances(), cores)));
-            }));
+          case HTTP -> {
+            // deployed above, in parallel
+          }
           case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
             options.setConfig(PgConfig.withPoolSize(config, pools.customers()))
               .setInstances(instances(deploy.customersInstances(), cores))));
@@ -181,7 +179,7 @@ public final class Main {
           case FAVORITES_JOBS -> deployments.put(name, vertx.deployVerticle(JobsVerticle.class,
             options.setConfig(PgConfig.withPoolSize(config, pools.jobs()))
               .setInstances(instances(deploy.jobsInstances(), 1))));
-          // One instance by default: the breaker, the single flight and the in-process cache are per instance.
+          // One instance by default: the breaker and the single flight are per instance.
           case PRODUCTS -> deployments.put(name, vertx.deployVerticle(ProductVerticle.class,
             options.setInstances(instances(deploy.productsInstances(), 1))));
           default -> LOG.warn("verticle '{}' is not part of this build yet; skipped", name);
@@ -190,8 +188,24 @@ public final class Main {
       return Future.all(new ArrayList<>(deployments.values())).map(cf -> {
         Map<String, String> ids = new LinkedHashMap<>();
         deployments.forEach((name, f) -> ids.put(name, f.result()));
+        LOG.info("back-end verticles deployed after {} ms", (System.nanoTime() - t0) / 1_000_000);
         return ids;
       });
+    });
+    if (gate == null) {
+      return backends;
+    }
+    backends.onComplete(ar -> {
+      if (ar.succeeded()) {
+        gate.pass();
+      } else {
+        gate.fail(ar.cause());
+      }
+    });
+    return Future.all(backends, http).map(cf -> {
+      Map<String, String> ids = new LinkedHashMap<>(backends.result());
+      ids.put(HTTP, http.result());
+      return ids;
     });
   }
 

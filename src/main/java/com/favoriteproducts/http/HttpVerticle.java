@@ -120,11 +120,13 @@ public class HttpVerticle extends VerticleBase {
           .setCompressionSupported(false).setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
           .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, http.idleTimeoutMs()))
           .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        return vertx.createHttpServer(options).connectionHandler(guard::connected)
+        // Open the port only once what serves the requests is deployed (StartGate: prepared in parallel with it).
+        return StartGate.awaited(vertx).compose(ready -> vertx.createHttpServer(options)
+          .connectionHandler(guard::connected)
           .requestHandler(req -> {
             guard.request(req);
             router.handle(req);
-          }).invalidRequestHandler(Problems::invalidRequest).listen();
+          }).invalidRequestHandler(Problems::invalidRequest).listen());
       })
       .onSuccess(s -> {
         server = s;
