@@ -184,9 +184,11 @@ public final class Admission {
         }
       }
     }
-    Future<Void> returned = back.isEmpty() || connection == null ? Future.succeededFuture()
-      : send(back).<Void>mapEmpty().otherwiseEmpty();
-    return returned.eventually(() -> {
+    List<Future<?>> sent = new ArrayList<>();
+    for (int from = 0; connection != null && from < back.size(); from += MAX_BATCH) {
+      sent.add(send(back.subList(from, Math.min(back.size(), from + MAX_BATCH))));
+    }
+    return Future.join(sent).<Void>mapEmpty().otherwiseEmpty().eventually(() -> {
       closed = true;
       return client.close();
     });

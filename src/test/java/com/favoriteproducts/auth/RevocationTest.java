@@ -30,7 +30,7 @@ class RevocationTest {
 
   /** The poll period of the "missed announcement" test, and the slack a busy 2-core machine needs on top. */
   private static final long POLL_MS = 300;
-  private static final long SLACK_MS = 700;
+  private static final long SLACK_MS = 1700;
 
   private static WebClient fresh(TestApp app) {
     return WebClient.create(app.vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(app.port)
