@@ -15,7 +15,7 @@ import java.util.Map;
  * Remembers the tokens it verified (signature, issuer, expiry), so a client that sends the same token on every
  * request costs a map lookup instead of a signature check and a JSON parse. One per HTTP verticle instance, used
  * only on its event loop. An entry is used only while the token has not expired (allowing the same clock leeway as
- * the verification); revocation is checked separately on every request ({@link Denylist}, {@link Admission}).
+ * the verification); revocation is checked separately on every request ({@link Denylist}, in memory).
  *
  * <p>A token without {@code exp} is refused: the JWT library checks {@code exp} only when present, and such a token
  * would be valid forever (our tokens always carry one).

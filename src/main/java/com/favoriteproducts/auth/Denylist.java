@@ -1,5 +1,6 @@
 package com.favoriteproducts.auth;
 
+import com.favoriteproducts.config.RevocationConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -19,16 +20,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Revoked token ids ({@code jti}), each kept in Redis until the token would have expired, and mirrored in memory,
- * one set per node shared by all its HTTP verticle instances (a Vert.x local map).
+ * one set per node shared by all its HTTP verticle instances (a Vert.x local map). Requests are checked against the
+ * set only: no I/O per request.
  *
- * <p>Every request is checked against Redis itself ({@link Admission}, in the same round trip as the rate limit): that
- * is what makes a revocation hold everywhere once the revoke call has answered. The in-memory set answers first (no
- * I/O for a token known to be revoked) and is what is enforced while this node cannot reach Redis.
- *
- * <p>A revocation is written to Redis ({@code fp:revoked:<jti>} = exp, with a TTL) and published on the channel
- * {@code fp:revocations}; every node subscribes and adds it to its in-memory set within milliseconds. On every
- * (re)connection of the subscriber, and every {@code RESYNC_MS}, the set is reloaded from Redis (SCAN), so a node
- * that missed messages catches up.
+ * <p>A revocation is written to Redis in one script: {@code fp:revoked:<jti>} = exp (with a TTL), an entry in the
+ * revocation log (the stream {@code fp:revocations:log}, trimmed to about REVOCATION_LOG_MAX_LENGTH entries), and a
+ * message on the channel {@code fp:revocations}; the revoke call answers once the script has run, and the revoking
+ * node adds it to its set at once. Every node subscribes to the channel and adds what it hears within milliseconds.
+ * A message can be lost (a subscriber reconnecting, a slow consumer cut off by Redis): every HTTP instance also reads
+ * the log entries after the last one it saw every REVOCATION_POLL_MS, so a node enforces every revocation at most
+ * REVOCATION_POLL_MS (+ one Redis round trip) after it was made. On every (re)connection of the subscriber, when the
+ * log lost entries an instance had not read yet (trimmed), and every {@code RESYNC_MS}, the set is reloaded from the keys
+ * (SCAN) and the log followed from where it ends.
  *
  * <p>Redis being down does not take the API down: checks go on against the in-memory set (revocations known so far
  * stay enforced), and new revocations answer 503. The README says so.
@@ -38,42 +41,91 @@ public final class Denylist {
   private static final Logger LOG = LoggerFactory.getLogger(Denylist.class);
   static final String PREFIX = "fp:revoked:";
   static final String CHANNEL = "fp:revocations";
+  static final String LOG_KEY = "fp:revocations:log";
   private static final long RESYNC_MS = 60_000;
   private static final long RECONNECT_MS = 2_000;
+  private static final int POLL_COUNT = 1000;
+
+  /** KEYS[1] the key, KEYS[2] the log; ARGV: exp, ttl seconds, log length, jti, channel. */
+  static final String REVOKE = """
+    redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'jti', ARGV[4], 'exp', ARGV[1])
+    return redis.call('PUBLISH', ARGV[5], ARGV[4] .. ':' .. ARGV[1])
+    """;
+
+  /**
+   * KEYS[1] the log; ARGV[1] the last id read, ARGV[2] at most this many entries. Returns the number of entries ever
+   * added to the log (XINFO's entries-added) and the entries after the last id read.
+   */
+  static final String POLL = """
+    local entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', tonumber(ARGV[2]))
+    local added = 0
+    if redis.call('EXISTS', KEYS[1]) == 1 then
+      local info = redis.call('XINFO', 'STREAM', KEYS[1])
+      for i = 1, #info, 2 do
+        if info[i] == 'entries-added' then added = info[i + 1] end
+      end
+    end
+    return {added, entries}
+    """;
+
+  /** KEYS[1] the log. Returns the id of the last entry added and the number of entries ever added. */
+  static final String END = """
+    if redis.call('EXISTS', KEYS[1]) == 0 then return {'0-0', 0} end
+    local info = redis.call('XINFO', 'STREAM', KEYS[1])
+    local id = '0-0'
+    local added = 0
+    for i = 1, #info, 2 do
+      if info[i] == 'last-generated-id' then id = info[i + 1] elseif info[i] == 'entries-added' then added = info[i + 1] end
+    end
+    return {id, added}
+    """;
 
   private final Vertx vertx;
+  private final RevocationConfig config;
   private final Redis client;
   private final RedisAPI redis;
   private final Redis subscriberClient;
   static final String LOCAL_MAP = "fp.auth.revoked";
   private final Map<String, Long> revoked;
   private RedisConnection subscriber;
-  private long timer = -1;
+  private long resyncTimer = -1;
+  private long pollTimer = -1;
+  /** The id of the last log entry this instance has applied; null until the first full load. */
+  private String lastId;
+  /** The log's entries-added count when {@link #lastId} was added: how a trimmed gap shows. */
+  private long seenAdded;
+  private boolean polling;
+  private boolean syncing;
   private volatile boolean closed;
 
   /** Its own Redis clients: one for commands (also the edge's Redis health check), one for the subscription. */
-  public Denylist(Vertx vertx, RedisOptions options) {
+  public Denylist(Vertx vertx, RedisOptions options, RevocationConfig config) {
     this.vertx = vertx;
+    this.config = config;
     this.client = Redis.createClient(vertx, options);
     this.redis = RedisAPI.api(client);
     this.subscriberClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
     this.revoked = vertx.sharedData().getLocalMap(LOCAL_MAP);
   }
 
-  /** Subscribes and loads the current set; never fails (Redis may be down: it retries in the background). */
+  /** Subscribes, loads the current set and follows the log; never fails (Redis may be down: it retries). */
   public Future<Void> start() {
-    timer = vertx.setPeriodic(RESYNC_MS, id -> {
+    resyncTimer = vertx.setPeriodic(RESYNC_MS, id -> {
       purgeExpired();
       resync();
     });
+    pollTimer = vertx.setPeriodic(config.pollMs(), id -> poll());
     subscribe();
     return Future.succeededFuture();
   }
 
   public Future<Void> close() {
     closed = true;
-    if (timer != -1) {
-      vertx.cancelTimer(timer);
+    for (long timer : new long[] {resyncTimer, pollTimer}) {
+      if (timer != -1) {
+        vertx.cancelTimer(timer);
+      }
     }
     Future<Void> c = subscriber == null ? Future.succeededFuture() : subscriber.close();
     return c.eventually(subscriberClient::close).eventually(client::close);
@@ -84,20 +136,14 @@ public final class Denylist {
     return redis.ping(List.of()).timeout(timeoutMs, TimeUnit.MILLISECONDS).mapEmpty();
   }
 
+  /** Writes the revocation (key, log entry, announcement) in one script; this node enforces it once that ran. */
   public Future<Void> revoke(String jti, long expEpochSeconds) {
     long ttl = Math.max(1, expEpochSeconds - nowSeconds());
     String exp = Long.toString(expEpochSeconds);
-    return redis.set(List.of(PREFIX + jti, exp, "EX", Long.toString(ttl)))
-      .compose(ok -> redis.publish(CHANNEL, jti + ":" + exp))
+    return client.send(Request.cmd(Command.EVAL).arg(REVOKE).arg(2).arg(PREFIX + jti).arg(LOG_KEY).arg(exp).arg(ttl)
+        .arg(config.logMaxLength()).arg(jti).arg(CHANNEL))
       .onSuccess(n -> revoked.put(jti, expEpochSeconds))
       .mapEmpty();
-  }
-
-  /** Adds a revocation learnt elsewhere (Redis said the token is revoked) to this node's set. */
-  public void remember(String jti, long expEpochSeconds) {
-    if (jti != null) {
-      revoked.put(jti, expEpochSeconds);
-    }
   }
 
   /** True when the token id was revoked (and the token has not expired anyway). No I/O. */
@@ -149,8 +195,85 @@ public final class Denylist {
     }
   }
 
-  /** Reloads every revocation from Redis (SCAN + MGET). */
+  /** Applies the log entries after the last one applied; a full load first if there is none yet or a gap. */
+  void poll() {
+    if (closed || polling || syncing) {
+      return;
+    }
+    if (lastId == null) {
+      resync();
+      return;
+    }
+    polling = true;
+    String from = lastId;
+    client.send(Request.cmd(Command.EVAL).arg(POLL).arg(1).arg(LOG_KEY).arg(from).arg(POLL_COUNT))
+      .onComplete(ar -> polling = false)
+      .onSuccess(r -> {
+        long added = r.get(0).toLong();
+        Response entries = r.get(1);
+        int n = entries.size();
+        long after = added - seenAdded; // entries added since the last one applied
+        if (after < n || (n < POLL_COUNT && after > n)) {
+          // Entries after the last one applied were trimmed away (or the log was made anew): follow from its end.
+          LOG.info("the revocation log lost entries this instance had not read (after {}: {} added, {} left):"
+            + " reloading every revocation", from, after, n);
+          resync();
+          return;
+        }
+        for (Response entry : entries) {
+          apply(entry.get(1));
+          lastId = entry.get(0).toString();
+        }
+        seenAdded += n;
+        if (n == POLL_COUNT) {
+          vertx.runOnContext(v -> poll());
+        }
+      })
+      .onFailure(err -> LOG.debug("revocation log poll failed: {}", err.getMessage()));
+  }
+
+  /** One log entry's fields: {@code jti <id> exp <epoch seconds>}. */
+  private void apply(Response fields) {
+    String jti = null;
+    String exp = null;
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      String name = fields.get(i).toString();
+      if (name.equals("jti")) {
+        jti = fields.get(i + 1).toString();
+      } else if (name.equals("exp")) {
+        exp = fields.get(i + 1).toString();
+      }
+    }
+    if (jti != null && exp != null) {
+      try {
+        revoked.put(jti, Long.parseLong(exp));
+      } catch (NumberFormatException e) {
+        LOG.warn("ignoring a malformed revocation log entry for '{}'", jti);
+      }
+    }
+  }
+
+  /**
+   * Reloads every revocation from the keys (SCAN + MGET), having first read where the log ends: the log is then
+   * followed from there, so a revocation made during the scan is in one or the other.
+   */
   Future<Void> resync() {
+    if (syncing || closed) {
+      return Future.succeededFuture();
+    }
+    syncing = true;
+    return client.send(Request.cmd(Command.EVAL).arg(END).arg(1).arg(LOG_KEY))
+      .compose(end -> load().map(end))
+      .onSuccess(end -> {
+        lastId = end.get(0).toString();
+        seenAdded = end.get(1).toLong();
+      })
+      .onComplete(ar -> syncing = false)
+      .onFailure(err -> LOG.debug("revocation resync failed: {}", err.getMessage()))
+      .mapEmpty();
+  }
+
+  private Future<Void> load() {
     return scan("0", new ArrayList<>()).compose(keys -> {
       if (keys.isEmpty()) {
         return Future.<Void>succeededFuture();
@@ -168,7 +291,7 @@ public final class Denylist {
         }
         return (Void) null;
       });
-    }).onFailure(err -> LOG.debug("revocation resync failed: {}", err.getMessage()));
+    });
   }
 
   private Future<List<String>> scan(String cursor, List<String> acc) {

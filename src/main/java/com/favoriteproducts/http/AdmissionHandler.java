@@ -14,14 +14,15 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Runs after JWT verification on every authenticated route: refuses a revoked token (401) and a principal over its
- * rate limit (429), in one Redis round trip ({@link Admission}); the node's in-memory revocations are checked first,
- * with no I/O.
+ * Runs after JWT verification on every authenticated route: refuses a revoked token (401: the node's in-memory
+ * revocations, {@link Denylist}, no I/O) and a principal over its rate limit (429: {@link Admission}, which spends
+ * from a local lease and asks Redis only for a new one).
  *
  * <p>Headers from draft-ietf-httpapi-ratelimit-headers-10 (sections 3 and 4) on every throttled-or-not response
  * while rate limiting is on: {@code RateLimit-Policy: "customer";q=<burst>;w=<seconds to fill>} (constant per scope)
- * and {@code RateLimit: "customer";r=<tokens left>;t=<seconds>}, where {@code t} is the time until the bucket is full
- * again, or on a 429 the time until the request's cost is available, which is also {@code Retry-After}.
+ * and {@code RateLimit: "customer";r=<tokens left>;t=<seconds>}, where {@code r} is what the principal may still
+ * spend (the bucket's tokens at this instance's last lease plus what is left of the lease), {@code t} the time until
+ * the bucket is full again, or on a 429 the time until the request's cost is available, which is also {@code Retry-After}.
  * When Redis cannot be asked the request passes without these headers (fail open; the metric
  * {@code ratelimit_unchecked_total} counts such requests, {@code /health/ready} says {@code ratelimit: DOWN}).
  */
@@ -50,8 +51,8 @@ final class AdmissionHandler implements Handler<RoutingContext> {
       "scope", Principal.CUSTOMER);
     this.limitedAdmin = metrics.counter("ratelimit.limited", "Requests refused with 429, by scope",
       "scope", Principal.ADMIN);
-    this.unchecked = metrics.counter("ratelimit.unchecked", "Requests let through without the Redis check (rate"
-      + " limit and revocation) because Redis did not answer: fail open");
+    this.unchecked = metrics.counter("ratelimit.unchecked", "Requests let through without a rate limit check"
+      + " because Redis did not answer a lease call: fail open");
   }
 
   static String policy(String name, Bucket bucket) {
@@ -69,21 +70,16 @@ final class AdmissionHandler implements Handler<RoutingContext> {
       Problems.send(rc, 401, "this token has been revoked");
       return;
     }
+    if (!enabled) {
+      rc.next();
+      return;
+    }
     HttpMethod m = rc.request().method();
     boolean write = m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE;
     admission.check(p, write).onComplete(ar -> {
       Admission.Decision d = ar.succeeded() ? ar.result() : Admission.Decision.UNCHECKED;
       if (!d.checked()) {
         unchecked.increment();
-        rc.next();
-        return;
-      }
-      if (d.revoked()) {
-        denylist.remember(p.jti(), p.exp());
-        Problems.send(rc, 401, "this token has been revoked");
-        return;
-      }
-      if (!enabled) {
         rc.next();
         return;
       }

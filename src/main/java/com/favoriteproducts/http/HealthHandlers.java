@@ -17,12 +17,13 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Liveness (the process answers) and readiness: PostgreSQL (through the customers verticle, wherever it runs) is
  * required; Redis, product lookups (through the products verticle) and RabbitMQ (through a jobs verticle) are
- * reported, and trouble there only degrades the service: revocation checks fail open, product lookups bypass the
- * cache or serve last-known copies, adds stay durable in PostgreSQL and are published once RabbitMQ is back. The
+ * reported, and trouble there only degrades the service: rate limits fail open, product lookups bypass the
+ * cache or serve last-known copies, adds stay durable in PostgreSQL and are published once RabbitMQ is back
+ * (revocation is checked in memory: what the node knows stays enforced). The
  * products check is {@code UP}, {@code DEGRADED} (breaker not closed or its cache down), {@code DOWN} (no answer) or
  * {@code ABSENT} (no node runs the products verticle); the rabbitmq check is {@code UP}, {@code DOWN} or
  * {@code ABSENT} (no node runs a jobs verticle; not a degradation); the ratelimit check is {@code UP} (this
- * instance's Redis connection answers), {@code DOWN} (it does not: rate limits and the Redis revocation check fail
+ * instance's Redis connection answers), {@code DOWN} (it does not: requests without a lease in hand pass unchecked, fail
  * open) or {@code DISABLED} (RATE_LIMIT_ENABLED=false; not a degradation).
  */
 final class HealthHandlers {

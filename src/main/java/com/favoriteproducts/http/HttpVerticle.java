@@ -12,6 +12,7 @@ import com.favoriteproducts.config.MetricsConfig;
 import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.config.RateLimitConfig;
 import com.favoriteproducts.config.RedisConfig;
+import com.favoriteproducts.config.RevocationConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.metrics.AppMetrics;
 import io.vertx.core.Future;
@@ -63,8 +64,9 @@ public class HttpVerticle extends VerticleBase {
     ProductsConfig products = ProductsConfig.from(config);
     JwtConfig jwt = JwtConfig.from(config);
     JWTAuth jwtAuth = new CachingJwtAuth(jwt.jwtAuth(vertx), 10_000, jwt.leewaySeconds());
-    denylist = new Denylist(vertx, RedisConfig.from(config).options());
-    admission = new Admission(vertx, RedisConfig.from(config).options(), RateLimitConfig.from(config));
+    denylist = new Denylist(vertx, RedisConfig.from(config).options(), RevocationConfig.from(config));
+    admission = new Admission(vertx, RedisConfig.from(config).options(), RateLimitConfig.from(config),
+      AppMetrics.from(config));
     Bus bus = new Bus(vertx, http.eventbusTimeoutMs());
     ConnectionGuard guard = new ConnectionGuard(vertx, http, AppMetrics.from(config));
 

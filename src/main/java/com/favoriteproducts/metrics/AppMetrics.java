@@ -2,12 +2,14 @@ package com.favoriteproducts.metrics;
 
 import com.favoriteproducts.config.MetricsConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.noop.NoopCounter;
+import io.micrometer.core.instrument.noop.NoopDistributionSummary;
 import io.micrometer.core.instrument.noop.NoopTimer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.Label;
@@ -97,6 +99,16 @@ public final class AppMetrics {
       return new NoopTimer(new Meter.Id(name, Tags.of(tags), null, description, Meter.Type.TIMER));
     }
     return Timer.builder(name).description(description).tags(tags).publishPercentileHistogram(false)
+      .serviceLevelObjectives(buckets).register(registry);
+  }
+
+  /** A distribution of sizes (count, sum, max), with {@code buckets} as cumulative {@code le} buckets. */
+  public DistributionSummary summary(String name, String description, double[] buckets, String... tags) {
+    if (registry == null) {
+      return new NoopDistributionSummary(new Meter.Id(name, Tags.of(tags), null, description,
+        Meter.Type.DISTRIBUTION_SUMMARY));
+    }
+    return DistributionSummary.builder(name).description(description).tags(tags).publishPercentileHistogram(false)
       .serviceLevelObjectives(buckets).register(registry);
   }
 

@@ -141,6 +141,10 @@ class RateLimitTest {
     assertThat(d.enabled()).isTrue();
     assertThat(List.of(d.customer().rate(), d.customer().burst(), d.admin().rate(), d.admin().burst(),
       d.writeCost())).containsExactly("100", 200, "100000", 200_000, 2);
+    assertThat(List.of(d.customer().lease(), d.admin().lease(), (int) d.leaseMs())).as("leases: customer, admin, ms")
+      .containsExactly(10, 10_000, 1000);
+    assertThat(RateLimitConfig.from(LIMITS.apply(new JsonObject())).customer().lease())
+      .as("a tiny bucket leases one token: every request asks Redis").isEqualTo(1);
     assertThat(AdmissionHandler.policy("admin", d.admin())).isEqualTo("\"admin\";q=200000;w=2");
   }
 }
