@@ -1,5 +1,6 @@
 package com.favoriteproducts.auth;
 
+import com.favoriteproducts.Deadlines;
 import com.favoriteproducts.config.RateLimitConfig;
 import com.favoriteproducts.config.RateLimitConfig.Bucket;
 import com.favoriteproducts.metrics.AppMetrics;
@@ -27,7 +28,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Rate limiting per principal with token buckets in Redis ({@code fp:rl:<scope>:<sub>}, a hash of the tokens left and
@@ -226,8 +226,7 @@ public final class Admission {
 
   /** UP when Redis answers a PING on this instance's connection within {@code timeoutMs}, else DOWN. */
   public Future<String> status(long timeoutMs) {
-    return connection().compose(c -> c.send(Request.cmd(Command.PING)))
-      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+    return Deadlines.within(context.owner(), connection().compose(c -> c.send(Request.cmd(Command.PING))), timeoutMs)
       .map(r -> "UP")
       .otherwise("DOWN");
   }
@@ -280,10 +279,9 @@ public final class Admission {
 
   private Future<Response> send(List<Entry> batch) {
     batchSizes.record(batch.size());
-    return connection()
+    return Deadlines.within(context.owner(), connection()
       .compose(c -> c.send(script(Command.EVALSHA, SHA, batch)).recover(err -> isNoScript(err)
-        ? c.send(script(Command.EVAL, SCRIPT, batch)) : Future.failedFuture(err)))
-      .timeout(config.timeoutMs(), TimeUnit.MILLISECONDS);
+        ? c.send(script(Command.EVAL, SCRIPT, batch)) : Future.failedFuture(err))), config.timeoutMs());
   }
 
   private static Request script(Command command, String script, List<Entry> batch) {

@@ -1,5 +1,6 @@
 package com.favoriteproducts.auth;
 
+import com.favoriteproducts.Deadlines;
 import com.favoriteproducts.config.RevocationConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Revoked token ids ({@code jti}), each kept in Redis until the token would have expired, and mirrored in memory,
@@ -133,7 +133,7 @@ public final class Denylist {
 
   /** Redis answers a PING within {@code timeoutMs} (readiness). */
   public Future<Void> ping(long timeoutMs) {
-    return redis.ping(List.of()).timeout(timeoutMs, TimeUnit.MILLISECONDS).mapEmpty();
+    return Deadlines.within(vertx, redis.ping(List.of()), timeoutMs).mapEmpty();
   }
 
   /** Writes the revocation (key, log entry, announcement) in one script; this node enforces it once that ran. */
