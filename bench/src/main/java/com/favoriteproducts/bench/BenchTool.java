@@ -29,6 +29,8 @@ import java.util.Set;
  *   BenchTool seed          customers, catalog ids and favorites through the API (see {@link Seeder})
  *   BenchTool wait-stored   wait until the adds of scenario 3 are stored (see {@link StoredWaiter})
  *   BenchTool report        write bench/results/latest.json and latest.md (see {@link BenchReport})
+ *   BenchTool scale-report  write bench/results/scale-latest.json and .md from the runs of make bench-scale
+ *                           (see {@link ScaleReport})
  *   BenchTool profile F.jfr summarize a Flight Recorder file of the service (see {@link BenchProfile})
  *   BenchTool soak          the load of make soak (see {@link Soak}); soak-report: its report and verdict
  *                           (see {@link SoakReport}; exit code 3 when the soak failed)
@@ -59,6 +61,7 @@ public final class BenchTool {
         case "soak" -> new Soak(vertx, work).run();
         case "soak-report" -> rc = new SoakReport(work, Path.of(Env.str("BENCH_RESULTS_DIR", "bench/results")))
           .run().isEmpty() ? 0 : 3;
+        case "scale-report" -> System.out.print(ScaleReport.run());
         case "report" -> System.out.print(new BenchReport(work,
           Path.of(Env.str("BENCH_RESULTS_DIR", "bench/results"))).run());
         default -> {

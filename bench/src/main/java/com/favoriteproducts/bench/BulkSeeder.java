@@ -183,11 +183,12 @@ final class BulkSeeder {
     Pool pool = pool(vertx);
     try {
       Row r = pool.query("SELECT (SELECT coalesce(sum(favorites_count), 0) FROM customers),"
-        + " (SELECT count(*) FROM favorites), (SELECT count(*) FROM customers)").execute().await().iterator().next();
+        + " (SELECT count(*) FROM favorites), (SELECT count(*) FROM customers), pg_database_size(current_database())")
+        .execute().await().iterator().next();
       long sum = r.getLong(0);
       long rows = r.getLong(1);
       return new JsonObject().put("customers", r.getLong(2)).put("favoritesRows", rows).put("sumOfFavoritesCount", sum)
-        .put("consistent", sum == rows);
+        .put("consistent", sum == rows).put("databaseBytes", r.getLong(3));
     } finally {
       pool.close().await();
     }
