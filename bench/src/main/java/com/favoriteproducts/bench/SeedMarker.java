@@ -73,8 +73,8 @@ final class SeedMarker {
       deleted.put("jobs", pool.query("DELETE FROM favorite_jobs").execute().await().rowCount());
       deleted.put("customers", pool.preparedQuery("DELETE FROM customers WHERE seq > $1")
         .execute(Tuple.of(marker.getLong("maxSeq"))).await().rowCount());
-      deleted.put("favorites", pool.preparedQuery("DELETE FROM favorites WHERE added_at > $1::timestamptz")
-        .execute(Tuple.of(marker.getString("seededAt"))).await().rowCount());
+      deleted.put("favorites", pool.query("DELETE FROM favorites WHERE added_at > (SELECT seeded_at FROM bench_seed)")
+        .execute().await().rowCount());
     } finally {
       pool.close().await();
     }
