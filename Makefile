@@ -14,7 +14,7 @@ FAKE_JAR  := fake-products/target/fake-products.jar
 APP_SRC   := $(shell find src -type f 2>/dev/null)
 FAKE_SRC  := $(shell find fake-products/src -type f 2>/dev/null)
 
-.PHONY: help build test run services services-start up down logs bench soak clean distclean
+.PHONY: help build test run services services-start up down logs bench bench-scale soak clean distclean
 
 help: ## list the targets
 	@echo "favorite-products — make targets:"
@@ -55,8 +55,11 @@ down: ## stop the Docker stack and drop its volumes
 logs: ## follow the Docker stack's logs
 	$(COMPOSE) logs -f
 
-bench: build ## benchmark: ceilings + service scenarios on loopback, writes bench/results/latest.{json,md} (~7 min)
+bench: build ## benchmark: ceilings + service scenarios (1 2 1c 2c 3 4) on loopback, bench/results/latest.{json,md} (~9 min)
 	@bench/run.sh
+
+bench-scale: build ## scaling run: scenarios 1, 1c, 3 at 10k/100k/1M customers, uniform and zipf:1.1; bench/results/scale-latest.* (~25 min)
+	@bench/scale.sh
 
 soak: build ## soak: 10 min mixed load at 70% of peak, one private dependency restarted; bench/results/soak-latest.*
 	@bench/soak.sh

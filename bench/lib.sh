@@ -123,11 +123,12 @@ start_fake_products() {
   fi
 }
 
-# start_service PORT FAKE_PORT: the service with BENCH_JAVA_OPTS, a fresh API token and JWT secret, on loopback; the
-# rest of its configuration from the environment. Sets SVC_PID and STARTUP_MS (process start to /health/ready 200),
-# exports BENCH_TOKEN (an admin token) and BENCH_BASE_URL. Dies when it is not ready within 60 s.
+# start_service PORT FAKE_PORT [LOG_NAME]: the service with BENCH_JAVA_OPTS, a fresh API token and JWT secret, on
+# loopback; the rest of its configuration from the environment; its output in $WORK/LOG_NAME.log (default service).
+# Sets SVC_PID and STARTUP_MS (process start to /health/ready 200), exports BENCH_TOKEN (an admin token) and
+# BENCH_BASE_URL. Dies when it is not ready within 60 s.
 start_service() {
-  local port="$1" fake_port="$2" base="http://127.0.0.1:$1"
+  local port="$1" fake_port="$2" base="http://127.0.0.1:$1" svc_log="$WORK/${3:-service}.log"
   # The start-up figure is the service's own: fake-products listens before its JVM is done starting (class loading,
   # the JIT), and rabbitmqctl's Erlang VM may still be exiting, so wait (at most 10 s) for the CPUs to be mostly idle.
   for _ in $(seq 1 10); do [ "$(cpu_busy_pct)" -gt 10 ] || break; done
@@ -137,7 +138,7 @@ start_service() {
   log "starting favorite-products on port $port (database ${PG_DATABASE:-favorites}${BENCH_JAVA_OPTS:+, JVM options $BENCH_JAVA_OPTS})"
   local start_ms ready_ms=""; start_ms=$(now_ms)
   # shellcheck disable=SC2086  # BENCH_JAVA_OPTS is a list of options
-  java $BENCH_JAVA_OPTS -jar "$APP_JAR" > "$WORK/service.log" 2>&1 &
+  java $BENCH_JAVA_OPTS -jar "$APP_JAR" > "$svc_log" 2>&1 &
   SVC_PID=$!
   while [ $(( $(now_ms) - start_ms )) -lt 60000 ]; do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready" 2>/dev/null)" = 200 ]; then ready_ms=$(now_ms); break; fi
@@ -145,25 +146,26 @@ start_service() {
     sleep 0.02
   done
   if [ -z "$ready_ms" ]; then
-    tail -n 40 "$WORK/service.log" >&2
-    die "the service did not answer 200 on /health/ready within 60 s (log: $WORK/service.log)"
+    tail -n 40 "$svc_log" >&2
+    die "the service did not answer 200 on /health/ready within 60 s (log: $svc_log)"
   fi
   STARTUP_MS=$((ready_ms - start_ms))
-  log "service ready ${STARTUP_MS} ms after the process started ($(grep -o 'started in [0-9]* ms' "$WORK/service.log" | head -n1 || true))"
+  log "service ready ${STARTUP_MS} ms after the process started ($(grep -o 'started in [0-9]* ms' "$svc_log" | head -n1 || true))"
   export BENCH_BASE_URL="$base" BENCH_TOKEN
   BENCH_TOKEN="$(curl -s -X POST "$base/v1/auth/token" -H 'content-type: application/json' -d "{\"token\":\"$API_TOKEN\"}" \
     | sed -n 's/.*"access_token"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p')"
   [ -n "$BENCH_TOKEN" ] || die "could not get an admin token from POST /v1/auth/token"
 }
 
-# service_log_counts: ERROR and WARN line counts of the service log (sets LOG_ERRORS, LOG_WARNS).
+# service_log_counts: ERROR and WARN line counts of the service logs (every start: service*.log; sets LOG_ERRORS,
+# LOG_WARNS).
 service_log_counts() {
-  LOG_ERRORS="$(grep -c ' ERROR ' "$WORK/service.log" || true)"
-  LOG_WARNS="$(grep -c ' WARN ' "$WORK/service.log" || true)"
+  LOG_ERRORS="$(cat "$WORK"/service*.log | grep -c ' ERROR ' || true)"
+  LOG_WARNS="$(cat "$WORK"/service*.log | grep -c ' WARN ' || true)"
 }
-# service_top_errors: the most frequent ERROR lines of the service log, without their time stamps.
+# service_top_errors: the most frequent ERROR lines of the service logs, without their time stamps.
 service_top_errors() {
   if [ "${LOG_ERRORS:-0}" -gt 0 ]; then
-    grep ' ERROR ' "$WORK/service.log" | cut -d' ' -f2- | cut -c1-240 | sort | uniq -c | sort -rn | head -n 5
+    cat "$WORK"/service*.log | grep ' ERROR ' | cut -d' ' -f2- | cut -c1-240 | sort | uniq -c | sort -rn | head -n 5
   fi
 }

@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # `make bench`: measures this machine's ceiling (a minimal Vert.x server with a fixed body, then the same server doing
 # one PostgreSQL primary-key SELECT per request), then the favorite-products service: start-up to ready, seeding
-# through its API, the four load scenarios, resident memory at the end. Writes bench/results/latest.json and
-# bench/results/latest.md. A benchmark, not a test: it asserts nothing about time. See bench/README.md.
+# (through its API; above 20,000 customers with SQL), the load scenarios (1 and 2 with the response cache, 1c and 2c
+# the same requests on a second start with RESPONSE_CACHE_SIZE=0, then 3 and 4 on a third, normal start), each with
+# the cache hit ratios from /metrics and the CPU per request from /proc, resident memory at the end. Writes
+# bench/results/latest.json and bench/results/latest.md. A benchmark, not a test: it asserts nothing about time.
+# See bench/README.md.
 #
 # Environment (all optional):
 #   BENCH_DURATION=20            measured seconds per load            BENCH_WARMUP=30   warm-up seconds per load
 #   BENCH_CONNECTIONS=64         measured connections                 BENCH_WARMUP_CONNECTIONS=16
 #   BENCH_THREADS=2              wrk threads (-t)                     BENCH_TIMEOUT=5s  wrk --timeout
 #   BENCH_CUSTOMERS=10000        seeded customers                     BENCH_FAVORITES=10 seeded favorites per customer
+#   BENCH_CUSTOMERS_SEED=auto    customers through the API (api), with SQL (sql), or api up to BENCH_CUSTOMERS_SQL_ABOVE
+#                                (20000) customers and sql above (auto)
+#   BENCH_REUSE_DATA=0           1: keep the bench database when it holds a data set of the same size and BENCH_SEED
+#                                (put back as seeded), instead of dropping it and seeding again
+#   BENCH_KEYS=uniform           customer choice of the read scenarios: uniform or zipf:<s> (e.g. zipf:1.1)
+#   BENCH_ADD_KEYS=uniform       customer choice of scenario 3
 #   BENCH_FAVORITES_SEED=sql     favorites inserted with SQL (the documented bulk path), or "api" (minutes)
 #   BENCH_SEED_CONCURRENCY=64    requests in flight while seeding     BENCH_DRAIN_TIMEOUT=120 s to wait for stored adds
-#   BENCH_SCENARIOS="1 2 3 4"    scenarios to run                     BENCH_CEILINGS="fixed pg" ceilings to measure
+#   BENCH_SCENARIOS="1 2 1c 2c 3 4"  scenarios to run (always in this order) BENCH_CEILINGS="fixed pg" ceilings
 #   BENCH_PORT=8100 BENCH_FAKE_PORT=8101 BENCH_CEILING_PORT=8102      ports (loopback only)
 #   BENCH_PG_DATABASE=favorites_bench   dropped and recreated at every run (its name must contain "bench")
 #   BENCH_REDIS_DB=9             Redis database for the service, flushed at start
@@ -48,7 +57,9 @@ export BENCH_CUSTOMERS="${BENCH_CUSTOMERS:-10000}"
 export BENCH_FAVORITES="${BENCH_FAVORITES:-10}"
 export BENCH_SEED_CONCURRENCY="${BENCH_SEED_CONCURRENCY:-64}"
 export BENCH_DRAIN_TIMEOUT="${BENCH_DRAIN_TIMEOUT:-120}"
-BENCH_SCENARIOS="${BENCH_SCENARIOS-1 2 3 4}"   # set but empty: none
+BENCH_SCENARIOS="${BENCH_SCENARIOS-1 2 1c 2c 3 4}"   # set but empty: none
+SCENARIO_ORDER="1 2 1c 2c 3 4"   # 1c and 2c read the data 1 and 2 read: before 3 and 4 write
+export BENCH_KEYS="${BENCH_KEYS:-uniform}" BENCH_ADD_KEYS="${BENCH_ADD_KEYS:-uniform}"
 BENCH_CEILINGS="${BENCH_CEILINGS-fixed pg}"
 BENCH_PORT="${BENCH_PORT:-8100}"
 BENCH_FAKE_PORT="${BENCH_FAKE_PORT:-8101}"
@@ -68,7 +79,7 @@ RUN_ID="$(date +%s)-$$"
 
 
 # --- processes we start, stopped on any exit -----------------------------------------------------
-CEIL_PID=""; SVC_PID=""; FAKE_PID=""; WAIT_PID=""
+CEIL_PID=""; SVC_PID=""; FAKE_PID=""; WAIT_PID=""; INSTANCE=""
 cleanup() {
   trap - INT TERM EXIT
   stop_pid "$WAIT_PID"; stop_pid "$CEIL_PID"; stop_pid "$SVC_PID"; stop_pid "$FAKE_PID"
@@ -115,7 +126,8 @@ if [ "$BENCH_CPU_BUSY_AT_START" -gt 15 ]; then
     "figures will be low and noisy (BENCH_WAIT_QUIET=120 waits for a quiet machine)"
 fi
 log "plan: ceilings [$BENCH_CEILINGS], scenarios [$BENCH_SCENARIOS]; each ${BENCH_WARMUP}s warm-up at" \
-  "$BENCH_WARMUP_CONNECTIONS connections + ${BENCH_DURATION}s at $BENCH_CONNECTIONS, wrk -t$BENCH_THREADS"
+  "$BENCH_WARMUP_CONNECTIONS connections + ${BENCH_DURATION}s at $BENCH_CONNECTIONS, wrk -t$BENCH_THREADS;" \
+  "$BENCH_CUSTOMERS customers, keys $BENCH_KEYS"
 
 # --- class-data sharing: a training start of the service, not measured -------------------------------
 # Made (when missing or older than the jar) before the bench database below is dropped and created again, so the
@@ -125,6 +137,7 @@ cds_archive "$BENCH_PORT"
 
 # --- isolated state: database, Redis database, RabbitMQ vhost ------------------------------------
 bench_tool reset-db
+bench_tool pg-settings || log "could not read PostgreSQL's settings"
 if command -v redis-cli >/dev/null 2>&1; then
   redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6379}" -n "$BENCH_REDIS_DB" flushdb >/dev/null \
     && log "Redis database $BENCH_REDIS_DB flushed"
@@ -148,9 +161,22 @@ fi
 # Everything else is "other processes", processes that started and ended in between included.
 MY_PGID="$(ps -o pgid= $$ | tr -d ' ')"
 HZ="$(getconf CLK_TCK)"
+export BENCH_HZ="$HZ"
+# pg_pids: the PostgreSQL processes that serve the bench database: its backends (and autovacuum workers) and the
+# postmaster's background processes (checkpointer, background writer, WAL writer, ...), which serve every database.
+pg_pids() {
+  local backend pm
+  backend="$(pgrep -f "postgres: .* $PG_DATABASE " | head -n1 || true)"
+  [ -n "$backend" ] || return 0
+  pm="$(ps -o ppid= -p "$backend" | tr -d ' ')"
+  [ -n "$pm" ] || return 0
+  ps -o pid=,args= --ppid "$pm" | awk -v db=" $PG_DATABASE " '$0 ~ /\([0-9]+\)/ { if (index($0, db)) print $1; next } { print $1 }'
+}
+# Each "pid ticks" line of a snapshot also names what the process is (svc, pg, rabbitmq, redis, other), so that the
+# report can tell each one's CPU per request.
 cpu_snapshot() {
   local file="$1" ours stat children
-  ours="$(pgrep -f "postgres: .* $PG_DATABASE " | tr '\n' ' ' || true)"
+  ours="$(pg_pids | tr '\n' ' ' || true)"
   read -r -a stat < /proc/stat
   times > "$file.times"
   children="$(awk -v hz="$HZ" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
@@ -160,14 +186,15 @@ cpu_snapshot() {
     echo "CHILDREN ${children:-0}"
     # Through cat: gawk stops at a read error (a process that ended between the glob and the read), which dropped
     # every later process from the snapshot and counted them as "other processes".
-    cat /proc/[0-9]*/stat 2>/dev/null | awk -v mypg="$MY_PGID" -v ours=" $ours " '
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v mypg="$MY_PGID" -v ours=" $ours " -v svc="${SVC_PID:-none}" '
       {
         line = $0; pid = $1
         comm = line; sub(/^[^(]*\(/, "", comm); sub(/\).*$/, "", comm)
         sub(/^.*\) /, "", line); split(line, f, " ")
         # f[2] = parent (2: kernel thread), f[3] = process group, f[12] + f[13] = user + system ticks
-        if (f[3] == mypg || f[2] == 2 || pid == 2 || index(ours, " " pid " ") > 0 \
-            || comm ~ /^(redis-server|beam\.smp|epmd|erl_child_setup|inet_gethost)$/) print pid, f[12] + f[13]
+        cls = pid == svc ? "svc" : index(ours, " " pid " ") > 0 ? "pg" : comm ~ /^redis-server$/ ? "redis" \
+          : comm ~ /^(beam\.smp|epmd|erl_child_setup|inet_gethost)$/ ? "rabbitmq" : "other"
+        if (f[3] == mypg || f[2] == 2 || pid == 2 || cls != "other") print pid, f[12] + f[13], cls
       }' || true
   } > "$file"
 }
@@ -194,12 +221,20 @@ wrk_run() {
   if [ "${BENCH_PROFILE:-0}" = 1 ] && [ -n "$SVC_PID" ] && [[ "$name" != *warmup* ]]; then
     jcmd "$SVC_PID" JFR.start name="$name" settings=profile >/dev/null && profile=1
   fi
+  local sample=0
+  if [ -n "$SVC_PID" ] && [[ "$name" != *warmup* ]] && [[ "$name" != ceiling-* ]]; then
+    sample=1
+    curl -s -o "$WORK/$name.metrics-before" "$BASE/metrics" || true
+  fi
   cpu_snapshot "$WORK/$name.cpu-before"
   local started; started="$(now_ms)"
   BENCH_OUT="$WORK/$name.json" BENCH_CONN="$conns" timeout --signal=INT $((seconds + 30)) \
     wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout "$BENCH_TIMEOUT" --latency -s "$BENCH_WRK_DIR/$script" "$url" \
     > "$WORK/$name.txt" 2>&1 || { cat "$WORK/$name.txt" >&2; log "wrk failed for $name"; return 1; }
   cpu_snapshot "$WORK/$name.cpu-after"
+  if [ "$sample" = 1 ]; then
+    curl -s -o "$WORK/$name.metrics-after" "$BASE/metrics" || true
+  fi
   others_cpu_pct "$WORK/$name.cpu-before" "$WORK/$name.cpu-after" $(( $(now_ms) - started )) > "$WORK/$name.others"
   if [ "$profile" = 1 ]; then
     jcmd "$SVC_PID" JFR.stop name="$name" filename="$WORK/$name.jfr" >/dev/null \
@@ -269,8 +304,11 @@ http_status() { # METHOD PATH -> status code (body in $WORK/probe.body)
 for mode in fixed pg; do
   [[ " $BENCH_CEILINGS " == *" $mode "* ]] || echo "not selected (BENCH_CEILINGS=\"$BENCH_CEILINGS\")" > "$WORK/ceiling-$mode.skip"
 done
-for s in 1 2 3 4; do
+for s in $SCENARIO_ORDER; do
   [[ " $BENCH_SCENARIOS " == *" $s "* ]] || echo "not selected (BENCH_SCENARIOS=\"$BENCH_SCENARIOS\")" > "$WORK/s$s.skip"
+done
+for s in $BENCH_SCENARIOS; do
+  [[ " $SCENARIO_ORDER " == *" $s "* ]] || log "unknown scenario '$s' (known: $SCENARIO_ORDER)"
 done
 
 # --- 1. the ceiling: one server at a time ---------------------------------------------------------
@@ -296,31 +334,65 @@ done
 start_fake_products "$BENCH_FAKE_PORT"
 export RABBITMQ_VHOST="$RABBITMQ_VHOST_USED"
 start_service "$BENCH_PORT" "$BENCH_FAKE_PORT"
+INSTANCE=cached
+FIRST_STARTUP_MS="$STARTUP_MS"
+: > "$WORK/service-instances.txt"
+# instance_end: the resident memory of the running service, for the report (one line per start).
+instance_end() {
+  local rss hwm
+  rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$SVC_PID/status" 2>/dev/null || echo 0)"
+  hwm="$(awk '/^VmHWM:/ { print $2 }' "/proc/$SVC_PID/status" 2>/dev/null || echo 0)"
+  echo "$INSTANCE ${rss:-0} ${hwm:-0} ${INSTANCE_STARTUP_MS:-$STARTUP_MS} ${INSTANCE_SCENARIOS:-none}" >> "$WORK/service-instances.txt"
+  log "service ($INSTANCE, scenarios ${INSTANCE_SCENARIOS:-none}): resident memory $(( ${rss:-0} / 1024 )) MiB (peak $(( ${hwm:-0} / 1024 )) MiB)"
+}
+# restart_service cached|cold: stops the service and starts it again on the same database, Redis database and vhost,
+# with the response cache as configured (cached) or off (cold: RESPONSE_CACHE_SIZE=0). The start-up figure of the
+# report stays the first start's (on an empty database).
+restart_service() {
+  instance_end
+  stop_pid "$SVC_PID"; SVC_PID=""
+  local saved="${RESPONSE_CACHE_SIZE-unset}"
+  [ "$1" = cold ] && export RESPONSE_CACHE_SIZE=0
+  log "restarting the service: $1 (response cache $([ "$1" = cold ] && echo 'off, RESPONSE_CACHE_SIZE=0' || echo on))"
+  start_service "$BENCH_PORT" "$BENCH_FAKE_PORT" "service-$1-$(date +%s%N)"
+  INSTANCE_STARTUP_MS="$STARTUP_MS"; STARTUP_MS="$FIRST_STARTUP_MS"
+  if [ "$saved" = unset ]; then unset RESPONSE_CACHE_SIZE; else export RESPONSE_CACHE_SIZE="$saved"; fi
+  INSTANCE="$1"; INSTANCE_SCENARIOS=""
+}
 
 # --- 3. seed ---------------------------------------------------------------------------------------
 export BENCH_RUN_ID="$RUN_ID"
 bench_tool seed || die "seeding failed"
-export BENCH_IDS="$WORK/customers.txt" BENCH_PRODUCTS="$WORK/products.txt"
+export BENCH_IDS="$WORK/customers.txt" BENCH_IDS_RANKED="$WORK/customers-ranked.txt" BENCH_PRODUCTS="$WORK/products.txt"
 FAVORITES_REASON="$(cat "$WORK/favorites.status" 2>/dev/null || echo "seeding did not say")"
 favorites_available() { [ "$FAVORITES_REASON" = available ]; }
 
 # --- 4. scenarios ------------------------------------------------------------------------------
+# In SCENARIO_ORDER whatever the order asked: 1 and 2 on the first start (response cache on), 1c and 2c on a second
+# start with the cache off, on the same data (nothing has written yet), then 3 and 4 (they write) on a third start,
+# cache on again. A start happens only when a selected scenario needs it.
 SAMPLE_ID="$(head -n1 "$BENCH_IDS")"
-for s in $BENCH_SCENARIOS; do
+for s in $SCENARIO_ORDER; do
+  [[ " $BENCH_SCENARIOS " == *" $s "* ]] || continue
   case "$s" in
-    1)
-      if ! favorites_available; then skip s1 "favorites endpoints not available: $FAVORITES_REASON"; continue; fi
+    1c|2c) [ "$INSTANCE" = cold ] || restart_service cold ;;
+    *) [ "$INSTANCE" != cold ] || restart_service cached ;;
+  esac
+  INSTANCE_SCENARIOS="${INSTANCE_SCENARIOS:+$INSTANCE_SCENARIOS,}$s"
+  case "$s" in
+    1|1c)
+      if ! favorites_available; then skip "s$s" "favorites endpoints not available: $FAVORITES_REASON"; continue; fi
       code="$(http_status GET "/v1/customers/$SAMPLE_ID/favorites?limit=20")"
       if [ "$code" = 404 ] || [ "$code" = 405 ]; then
-        skip s1 "GET /v1/customers/{id}/favorites answered $code: $(head -c 300 "$WORK/probe.body")"; continue
+        skip "s$s" "GET /v1/customers/{id}/favorites answered $code: $(head -c 300 "$WORK/probe.body")"; continue
       fi
       [ "$code" = 200 ] || log "WARNING: a sample GET favorites answered $code: $(head -c 300 "$WORK/probe.body")"
-      measure s1 get-favorites.lua "$BASE" || skip s1 "wrk failed"
+      measure "s$s" get-favorites.lua "$BASE" || skip "s$s" "wrk failed"
       ;;
-    2)
+    2|2c)
       code="$(http_status GET "/v1/customers/$SAMPLE_ID")"
       [ "$code" = 200 ] || log "WARNING: a sample GET customer answered $code: $(head -c 300 "$WORK/probe.body")"
-      measure s2 get-customer.lua "$BASE" || skip s2 "wrk failed"
+      measure "s$s" get-customer.lua "$BASE" || skip "s$s" "wrk failed"
       ;;
     3)
       if ! favorites_available; then skip s3 "favorites endpoints not available: $FAVORITES_REASON"; continue; fi
@@ -347,18 +419,18 @@ for s in $BENCH_SCENARIOS; do
     4)
       measure s4 create-customer.lua "$BASE" || skip s4 "wrk failed"
       ;;
-    *) log "unknown scenario '$s' (known: 1 2 3 4)" ;;
   esac
 done
 
 # --- 5. the service at the end: resident memory, log ------------------------------------------------
 RSS_KIB="$(awk '/^VmRSS:/ { print $2 }' "/proc/$SVC_PID/status" 2>/dev/null || echo 0)"
 HWM_KIB="$(awk '/^VmHWM:/ { print $2 }' "/proc/$SVC_PID/status" 2>/dev/null || echo 0)"
+instance_end
 service_log_counts
 cat > "$WORK/service.json" <<JSON
-{"startupMs": $STARTUP_MS, "rssKiB": ${RSS_KIB:-0}, "hwmKiB": ${HWM_KIB:-0}, "logErrorLines": ${LOG_ERRORS:-0}, "logWarnLines": ${LOG_WARNS:-0}, "javaOpts": "$BENCH_JAVA_OPTS", "rabbitmqVhost": "$RABBITMQ_VHOST_USED"}
+{"startupMs": $FIRST_STARTUP_MS, "rssKiB": ${RSS_KIB:-0}, "hwmKiB": ${HWM_KIB:-0}, "logErrorLines": ${LOG_ERRORS:-0}, "logWarnLines": ${LOG_WARNS:-0}, "javaOpts": "$BENCH_JAVA_OPTS", "rabbitmqVhost": "$RABBITMQ_VHOST_USED"}
 JSON
-log "service: resident memory $((RSS_KIB / 1024)) MiB (peak $((HWM_KIB / 1024)) MiB); log: $LOG_ERRORS ERROR, $LOG_WARNS WARN lines ($WORK/service.log)"
+log "service at the end: resident memory $((RSS_KIB / 1024)) MiB (peak $((HWM_KIB / 1024)) MiB); logs: $LOG_ERRORS ERROR, $LOG_WARNS WARN lines ($WORK/service*.log)"
 service_top_errors
 cleanup
 

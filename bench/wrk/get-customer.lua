@@ -1,12 +1,17 @@
--- Scenario 2: GET /v1/customers/{id} for a random seeded customer per request (ids from BENCH_IDS).
+-- Scenarios 2 and 2c: GET /v1/customers/{id} for a seeded customer per request, chosen by BENCH_KEYS (uniform, or
+-- zipf:<s>: see keys.lua).
 local common = dofile((os.getenv("BENCH_WRK_DIR") or "bench/wrk") .. "/common.lua")
-local ids = common.lines(os.getenv("BENCH_IDS"))
-local n = #ids
+local keys = dofile((os.getenv("BENCH_WRK_DIR") or "bench/wrk") .. "/keys.lua")
+local customer
 
 setup = common.setup
-init = common.init
 done = common.done
 
+function init()
+  common.init()
+  customer = keys.chooser("BENCH_KEYS")
+end
+
 function request()
-  return wrk.format("GET", "/v1/customers/" .. ids[math.random(n)])
+  return wrk.format("GET", "/v1/customers/" .. customer())
 end

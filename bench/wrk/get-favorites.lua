@@ -1,13 +1,18 @@
--- Scenario 1 (hot path): GET /v1/customers/{id}/favorites?limit=N for a random seeded customer per request.
+-- Scenarios 1 and 1c: GET /v1/customers/{id}/favorites?limit=N for a seeded customer per request, chosen by BENCH_KEYS
+-- (uniform, or zipf:<s>: see keys.lua).
 local common = dofile((os.getenv("BENCH_WRK_DIR") or "bench/wrk") .. "/common.lua")
-local ids = common.lines(os.getenv("BENCH_IDS"))
-local n = #ids
+local keys = dofile((os.getenv("BENCH_WRK_DIR") or "bench/wrk") .. "/keys.lua")
 local suffix = "/favorites?limit=" .. (os.getenv("BENCH_LIST_LIMIT") or "20")
+local customer
 
 setup = common.setup
-init = common.init
 done = common.done
 
+function init()
+  common.init()
+  customer = keys.chooser("BENCH_KEYS")
+end
+
 function request()
-  return wrk.format("GET", "/v1/customers/" .. ids[math.random(n)] .. suffix)
+  return wrk.format("GET", "/v1/customers/" .. customer() .. suffix)
 end

@@ -1,21 +1,29 @@
--- Scenario 3: PUT /v1/customers/{id}/favorites/{productId}, random customer x random catalog product.
+-- Scenario 3: PUT /v1/customers/{id}/favorites/{productId}, customer x random catalog product. The customer is uniform
+-- unless BENCH_ADD_KEYS says zipf:<s> (keys.lua; not BENCH_KEYS: under zipf the hottest customer would get ~12% of the
+-- adds, reach every product of the catalog within seconds and turn the scenario into "already a favorite" answers).
 -- Counts 202 (accepted job) and 200 (already a favorite); keeps the job id of every 202 (Location .../jobs/{id},
 -- else "jobId" in the body), or every pair sent when no answer names a job, so that bench/run.sh can wait until all
 -- are stored:
 --   BENCH_IDS, BENCH_PRODUCTS   id files;   BENCH_JOBS, BENCH_PAIRS   files written by done()
 local common = dofile((os.getenv("BENCH_WRK_DIR") or "bench/wrk") .. "/common.lua")
-local ids = common.lines(os.getenv("BENCH_IDS"))
+local keys = dofile((os.getenv("BENCH_WRK_DIR") or "bench/wrk") .. "/keys.lua")
 local products = common.lines(os.getenv("BENCH_PRODUCTS"))
 -- Globals, not locals: done() reads them from each thread with thread:get().
 statuses, jobs, pairs_sent = {}, {}, {}
 
 wrk.method = "PUT"
 
+local customer
+
 setup = common.setup
-init = common.init
+
+function init()
+  common.init()
+  customer = keys.chooser("BENCH_ADD_KEYS")
+end
 
 function request()
-  local c, p = ids[math.random(#ids)], products[math.random(#products)]
+  local c, p = customer(), products[math.random(#products)]
   pairs_sent[#pairs_sent + 1] = c .. " " .. p
   return wrk.format(nil, "/v1/customers/" .. c .. "/favorites/" .. p)
 end

@@ -73,7 +73,7 @@ public class HttpVerticle extends VerticleBase {
     // A cached page never outlives the freshness of the product data in it (PRODUCTS_CACHE_TTL_SECONDS).
     long cacheTtl = Math.min(http.responseCacheTtlMs(), 1000L * products.cacheTtlSeconds());
     ResponseCache cache = ResponseCache.shared(vertx, http.responseCacheSize(), http.responseCacheMaxBytes(),
-      http.responseCacheMaxBytesPerCustomer(), cacheTtl);
+      http.responseCacheMaxBytesPerCustomer(), cacheTtl, AppMetrics.from(config));
     for (String address : List.of(Addresses.CUSTOMERS_CHANGED, Addresses.FAVORITES_ADDED, Addresses.FAVORITES_REMOVED)) {
       invalidations.add(vertx.eventBus().<JsonObject>consumer(address,
         m -> cache.invalidate(m.body() == null ? null : m.body().getString("customerId"))));

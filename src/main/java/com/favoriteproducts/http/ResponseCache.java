@@ -1,5 +1,7 @@
 package com.favoriteproducts.http;
 
+import com.favoriteproducts.metrics.AppMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.HashMap;
@@ -34,6 +36,8 @@ final class ResponseCache {
   /** What an entry costs besides its bytes: the map node, the entry, the buffer and the strings' headers. */
   static final long ENTRY_OVERHEAD = 256;
 
+  static final String REQUESTS = "http.response.cache.requests";
+
   private final int capacity;
   private final long maxBytes;
   private final long maxBytesPerCustomer;
@@ -47,6 +51,9 @@ final class ResponseCache {
   private long epoch;
   /** Highest epoch forgotten from {@link #invalidatedAt}: fills that started before it are not trusted. */
   private long forgottenUpTo;
+  /** http.response.cache.requests{result=hit|miss}: lookups while the cache is on (docs/metrics.md). */
+  private final Counter hits;
+  private final Counter misses;
 
   private static final Map<io.vertx.core.Vertx, ResponseCache> SHARED =
     java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -58,11 +65,18 @@ final class ResponseCache {
 
   /** The cache of this Vert.x instance (created by its first HTTP verticle instance). */
   static ResponseCache shared(io.vertx.core.Vertx vertx, int capacity, long maxBytes, long maxBytesPerCustomer,
-                              long ttlMs) {
-    return SHARED.computeIfAbsent(vertx, v -> new ResponseCache(capacity, maxBytes, maxBytesPerCustomer, ttlMs));
+                              long ttlMs, AppMetrics metrics) {
+    return SHARED.computeIfAbsent(vertx, v -> new ResponseCache(capacity, maxBytes, maxBytesPerCustomer, ttlMs, metrics));
   }
 
   ResponseCache(int capacity, long maxBytes, long maxBytesPerCustomer, long ttlMs) {
+    this(capacity, maxBytes, maxBytesPerCustomer, ttlMs, AppMetrics.disabled());
+  }
+
+  ResponseCache(int capacity, long maxBytes, long maxBytesPerCustomer, long ttlMs, AppMetrics metrics) {
+    String requests = "Lookups in the edge response cache while it is on, by result";
+    this.hits = metrics.counter(REQUESTS, requests, "result", "hit");
+    this.misses = metrics.counter(REQUESTS, requests, "result", "miss");
     this.capacity = capacity;
     this.maxBytes = maxBytes;
     this.maxBytesPerCustomer = Math.min(maxBytes, maxBytesPerCustomer);
@@ -99,12 +113,15 @@ final class ResponseCache {
     }
     Entry e = entries.get(key);
     if (e == null) {
+      misses.increment();
       return null;
     }
     if (e.expiresAt() <= now) {
       remove(key);
+      misses.increment();
       return null;
     }
+    hits.increment();
     return e;
   }
 

@@ -1,5 +1,7 @@
 package com.favoriteproducts.http;
 
+import com.favoriteproducts.metrics.AppMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResponseCacheUnitTest {
 
   private static final Buffer BODY = Buffer.buffer("{}");
+
+  @Test
+  @DisplayName("lookups are counted as hits and misses (an expired entry is a miss); none while the cache is off")
+  void hitAndMissCounters() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ResponseCache cache = new ResponseCache(10, 1 << 20, 1 << 20, 1000, AppMetrics.of(registry));
+    cache.put("c:a", "a", cache.epoch(), BODY, "\"1\"", 0);
+    cache.get("c:a", 1);
+    cache.get("c:a", 2);
+    cache.get("c:b", 2);
+    cache.get("c:a", 1000);
+    assertThat(registry.get(ResponseCache.REQUESTS).tag("result", "hit").counter().count()).isEqualTo(2.0);
+    assertThat(registry.get(ResponseCache.REQUESTS).tag("result", "miss").counter().count()).isEqualTo(2.0);
+
+    SimpleMeterRegistry offRegistry = new SimpleMeterRegistry();
+    ResponseCache off = new ResponseCache(0, 1 << 20, 1 << 20, 1000, AppMetrics.of(offRegistry));
+    assertThat(off.get("c:a", 1)).isNull();
+    assertThat(offRegistry.get(ResponseCache.REQUESTS).tag("result", "miss").counter().count()).isZero();
+  }
 
   @Test
   @DisplayName("an entry is served until its TTL, and dropped when its customer is invalidated")

@@ -80,6 +80,20 @@ class MetricsTest {
   }
 
   @Test
+  @DisplayName("the edge response cache counts its lookups: a first read of a customer is a miss, the next a hit")
+  void responseCacheMeters() {
+    String customer = app.createCustomer(admin).getString("id");
+    Exposition s0 = scrape(app);
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<Buffer> r = await(app.http.get("/v1/customers/" + customer).bearerTokenAuthentication(admin).send());
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    }
+    Exposition s1 = scrape(app);
+    assertThat(delta(s0, s1, "http_response_cache_requests_total", "result", "miss")).isEqualTo(1);
+    assertThat(delta(s0, s1, "http_response_cache_requests_total", "result", "hit")).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("an add, cached lookups and a 404 show up in our meters and Vert.x's; the breaker gauge reads closed")
   void meters() {
     String customer = app.createCustomer(admin).getString("id");

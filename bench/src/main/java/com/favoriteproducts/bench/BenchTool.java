@@ -23,10 +23,14 @@ import java.util.Set;
  * environment variables (see bench/README.md). Not a test: {@code make test} never runs it.
  *
  * <pre>
- *   BenchTool reset-db      drop and create PG_DATABASE (default favorites_bench); refuses any other name pattern
+ *   BenchTool reset-db      drop and create PG_DATABASE (default favorites_bench); refuses any other name pattern;
+ *                           BENCH_REUSE_DATA=1 keeps it when it holds the data set asked for (see {@link SeedMarker})
+ *   BenchTool pg-settings   PostgreSQL's settings that matter for the figures, into pg-settings.json
  *   BenchTool seed          customers, catalog ids and favorites through the API (see {@link Seeder})
  *   BenchTool wait-stored   wait until the adds of scenario 3 are stored (see {@link StoredWaiter})
  *   BenchTool report        write bench/results/latest.json and latest.md (see {@link BenchReport})
+ *   BenchTool scale-report  write bench/results/scale-latest.json and .md from the runs of make bench-scale
+ *                           (see {@link ScaleReport})
  *   BenchTool profile F.jfr summarize a Flight Recorder file of the service (see {@link BenchProfile})
  *   BenchTool soak          the load of make soak (see {@link Soak}); soak-report: its report and verdict
  *                           (see {@link SoakReport}; exit code 3 when the soak failed)
@@ -46,6 +50,7 @@ public final class BenchTool {
     try {
       switch (step) {
         case "reset-db" -> resetDatabase(vertx);
+        case "pg-settings" -> pgSettings(vertx, work);
         case "seed" -> new Seeder(vertx, work).run();
         case "wait-stored" -> waitStored(vertx, work);
         case "profile" -> {
@@ -56,6 +61,7 @@ public final class BenchTool {
         case "soak" -> new Soak(vertx, work).run();
         case "soak-report" -> rc = new SoakReport(work, Path.of(Env.str("BENCH_RESULTS_DIR", "bench/results")))
           .run().isEmpty() ? 0 : 3;
+        case "scale-report" -> System.out.print(ScaleReport.run());
         case "report" -> System.out.print(new BenchReport(work,
           Path.of(Env.str("BENCH_RESULTS_DIR", "bench/results"))).run());
         default -> {
@@ -72,12 +78,46 @@ public final class BenchTool {
     System.exit(rc);
   }
 
+  /** The server's settings that shape the figures (this bench sets none of its own), into pg-settings.json. */
+  static final List<String> PG_SETTINGS = List.of("server_version", "shared_buffers", "work_mem", "maintenance_work_mem",
+    "effective_cache_size", "max_connections", "synchronous_commit", "fsync", "full_page_writes", "wal_level",
+    "max_wal_size", "checkpoint_timeout", "autovacuum", "random_page_cost", "jit", "shared_preload_libraries");
+
+  private static void pgSettings(Vertx vertx, Path work) throws java.io.IOException {
+    Pool pool = BulkSeeder.pool(vertx);
+    JsonObject out = new JsonObject();
+    try {
+      for (io.vertx.sqlclient.Row r : pool.preparedQuery("SELECT name, setting, unit, source FROM pg_settings"
+        + " WHERE name = ANY ($1) ORDER BY name").execute(io.vertx.sqlclient.Tuple.of(PG_SETTINGS.toArray(new String[0])))
+        .await()) {
+        String shown = pool.query("SHOW " + r.getString(0)).execute().await().iterator().next().getString(0);
+        out.put(r.getString(0), new JsonObject().put("value", shown).put("source", r.getString(3)));
+      }
+    } finally {
+      pool.close().await();
+    }
+    Files.writeString(work.resolve("pg-settings.json"), out.encodePrettily());
+    StringBuilder b = new StringBuilder();
+    out.forEach(e -> b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append('=')
+      .append(((JsonObject) e.getValue()).getString("value")));
+    System.out.println("[bench] PostgreSQL settings (the server's own; the bench sets none): " + b);
+  }
+
   /** Drops and recreates the bench database (its name must contain "bench", so a typo cannot drop real data). */
   private static void resetDatabase(Vertx vertx) {
     String db = Env.str("PG_DATABASE", "favorites_bench");
     if (!db.matches("[a-z0-9_]*bench[a-z0-9_]*")) {
       throw new IllegalArgumentException("refusing to drop database '" + db + "': the bench database name must"
         + " contain 'bench' and only [a-z0-9_]");
+    }
+    if (Env.str("BENCH_REUSE_DATA", "0").equals("1")) {
+      JsonObject marker = SeedMarker.read(vertx);
+      if (SeedMarker.matches(marker, Env.integer("BENCH_CUSTOMERS", 10_000), Env.integer("BENCH_FAVORITES", 10),
+        Env.integer("BENCH_SEED", 42))) {
+        System.out.println("[bench] database " + db + " kept (BENCH_REUSE_DATA=1: it holds the data set asked for: "
+          + String.join(", ", SeedMarker.describe(marker)) + ")");
+        return;
+      }
     }
     PgConnectOptions admin = CeilingServer.connectOptions(1).setDatabase("postgres");
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(admin).using(vertx).build();

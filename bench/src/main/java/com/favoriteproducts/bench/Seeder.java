@@ -27,8 +27,13 @@ import java.util.TreeMap;
  * <p>The favorites step is skipped, with the reason in {@code seed.json}, when there is no catalog (fake-products not
  * running) or when a first probing PUT answers 404/405 (the endpoint does not exist yet) or anything else but 2xx.
  *
- * <p>Writes {@code customers.txt} and {@code products.txt} (one id a line) and {@code seed.json} into
- * {@code BENCH_WORK_DIR}.
+ * <p>Above BENCH_CUSTOMERS_SQL_ABOVE customers (or with BENCH_CUSTOMERS_SEED=sql) only the first customer goes
+ * through the API (with the probe); the others and their favorites are inserted with SQL ({@link BulkSeeder}). Then
+ * VACUUM (ANALYZE), a check of the favorites counts, and the data set's marker ({@link SeedMarker}, for
+ * BENCH_REUSE_DATA=1).
+ *
+ * <p>Writes {@code customers.txt} (seeding order), {@code customers-ranked.txt} (the same ids shuffled by BENCH_SEED,
+ * for zipf ranks) and {@code products.txt} (one id a line) and {@code seed.json} into {@code BENCH_WORK_DIR}.
  */
 final class Seeder {
 
@@ -47,14 +52,100 @@ final class Seeder {
     ServiceClient service = new ServiceClient(vertx, Env.str("BENCH_BASE_URL", "http://127.0.0.1:8100"),
       Env.str("BENCH_TOKEN", ""), concurrency);
     JsonObject out = new JsonObject();
-    List<String> customers = seedCustomers(service, Env.integer("BENCH_CUSTOMERS", 10_000), out);
+    int n = Env.integer("BENCH_CUSTOMERS", 10_000);
+    int per = Env.integer("BENCH_FAVORITES", 10);
+    long seed = Env.integer("BENCH_SEED", 42);
+    String mode = customersMode(n);
+    out.put("customersSeed", mode);
+    long t0 = System.nanoTime();
+    if (Env.str("BENCH_REUSE_DATA", "0").equals("1")) {
+      JsonObject marker = SeedMarker.read(vertx);
+      if (SeedMarker.matches(marker, n, per, seed)) {
+        return reuse(marker, out, seed);
+      }
+      System.out.println("[seed] BENCH_REUSE_DATA=1 but the database holds no data set of this size and seed: seeding");
+    }
+    List<String> customers = seedCustomers(service, mode.equals("sql") ? Math.min(n, 1) : n, out);
     List<String> products = catalog(out);
-    seedFavorites(service, customers, products, Env.integer("BENCH_FAVORITES", 10), out);
+    seedFavorites(service, customers, products, per, out);
+    JsonObject fav = out.getJsonObject("favorites");
+    boolean available = fav.getBoolean("available", false);
+    // The probe's add must be stored before the data set is recorded as seeded (its added_at is before the marker);
+    // waited for now, while the client's keep-alive connections are fresh (the service closes idle ones after 60 s).
+    String probeJob = fav.getString("probeJob");
+    if (probeJob != null) {
+      JsonObject probeStored = new StoredWaiter(vertx, service, 1).waitJobs(List.of(List.of(probeJob)),
+        System.currentTimeMillis(), 30_000);
+      if (probeStored.getInteger("pending", 0) > 0) {
+        System.out.println("[seed] WARNING: the probe's add " + probeJob + " was not seen stored within 30 s");
+      }
+    }
+    if (mode.equals("sql") && n > customers.size()) {
+      BulkSeeder.seed(vertx, customers.size(), n - customers.size(), available ? Math.min(per, products.size()) : 0,
+        seed, Env.str("BENCH_RUN_ID", Long.toString(System.currentTimeMillis(), 36)), products, productData, out);
+      out.getJsonObject("customers").put("requested", n).put("created", n).put("viaApi", customers.size())
+        .put("viaSql", n - customers.size());
+    }
+    out.put("vacuumAnalyzeSeconds", BulkSeeder.vacuumAnalyze(vertx));
+    JsonObject counts = BulkSeeder.checkCounts(vertx);
+    out.put("counts", counts);
+    if (!counts.getBoolean("consistent")) {
+      System.out.println("[seed] WARNING: favorites_count does not add up: " + counts.encode());
+    }
+    String status = available ? "available" : fav.getString("reason", "unknown");
+    SeedMarker.write(vertx, n, per, seed, products.size(), status, mode);
+    if (mode.equals("sql")) {
+      BulkSeeder.writeIds(vertx, work, Long.MAX_VALUE, seed);
+    } else {
+      BulkSeeder.writeRanked(work, customers, seed);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    out.put("totalSeconds", StoredWaiter.round(seconds));
+    System.out.printf("[seed] data set ready in %.1f s (%s customers seed, VACUUM ANALYZE %.1f s; counts %s)%n", seconds,
+      mode, out.getDouble("vacuumAnalyzeSeconds"), counts.encode());
+    return finish(out, status);
+  }
+
+  /** api below BENCH_CUSTOMERS_SQL_ABOVE customers (default 20,000) when BENCH_CUSTOMERS_SEED=auto (the default). */
+  static String customersMode(int n) {
+    String mode = Env.str("BENCH_CUSTOMERS_SEED", "auto");
+    return switch (mode) {
+      case "api", "sql" -> mode;
+      case "auto" -> n > Env.integer("BENCH_CUSTOMERS_SQL_ABOVE", 20_000) ? "sql" : "api";
+      default -> throw new IllegalArgumentException("BENCH_CUSTOMERS_SEED must be api, sql or auto, got '" + mode + "'");
+    };
+  }
+
+  private JsonObject reuse(JsonObject marker, JsonObject out, long seed) throws IOException {
+    long t0 = System.nanoTime();
+    System.out.println("[seed] BENCH_REUSE_DATA=1: reusing the data set in the database (" + String.join(", ",
+      SeedMarker.describe(marker)) + ")");
+    JsonObject deleted = SeedMarker.restore(vertx, marker);
+    System.out.println("[seed] put back as seeded: deleted " + deleted.encode());
+    out.put("vacuumAnalyzeSeconds", BulkSeeder.vacuumAnalyze(vertx));
+    int ids = BulkSeeder.writeIds(vertx, work, marker.getLong("maxSeq"), seed);
+    List<String> products = catalog(out);
+    if (products.size() != marker.getInteger("products")) {
+      throw new IllegalStateException("the catalog has " + products.size() + " products, the reused data set was seeded"
+        + " with " + marker.getInteger("products") + ": run without BENCH_REUSE_DATA");
+    }
+    JsonObject counts = BulkSeeder.checkCounts(vertx);
+    out.put("reused", marker.put("deletedAfterSeeding", deleted)).put("counts", counts)
+      .put("customers", new JsonObject().put("requested", marker.getInteger("customers")).put("created", ids)
+        .put("seconds", 0.0).put("perSecond", 0).put("reused", true))
+      .put("customersSeed", marker.getString("customersSeed"))
+      .put("favorites", new JsonObject().put("available", "available".equals(marker.getString("favoritesStatus")))
+        .put("status", "reused").put("reason", marker.getString("favoritesStatus")));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    out.put("totalSeconds", StoredWaiter.round(seconds));
+    System.out.printf("[seed] reused data set ready in %.1f s (%,d customers; counts %s)%n", seconds, ids, counts.encode());
+    return finish(out, marker.getString("favoritesStatus"));
+  }
+
+  private JsonObject finish(JsonObject out, String favoritesStatus) throws IOException {
     Files.writeString(work.resolve("seed.json"), out.encodePrettily());
     // For bench/run.sh: "available", or why the favorites scenarios are skipped.
-    JsonObject fav = out.getJsonObject("favorites");
-    Files.writeString(work.resolve("favorites.status"), fav.getBoolean("available", false) ? "available\n"
-      : fav.getString("reason", "unknown") + "\n");
+    Files.writeString(work.resolve("favorites.status"), favoritesStatus + "\n");
     return out;
   }
 
@@ -175,6 +266,9 @@ final class Seeder {
       return;
     }
     fav.put("available", true);
+    if (status == 202 && ServiceClient.jobId(probe) != null) {
+      fav.put("probeJob", ServiceClient.jobId(probe));
+    }
     if (perCustomer <= 0) {
       fav.put("status", "skipped").put("reason", "BENCH_FAVORITES=0 (one probe favorite added)");
       System.out.println("[seed] favorites: BENCH_FAVORITES=0, seeding skipped (the endpoint answers " + status + ")");
