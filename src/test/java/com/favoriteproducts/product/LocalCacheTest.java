@@ -36,19 +36,25 @@ class LocalCacheTest {
   }
 
   @Test
-  @DisplayName("bounded: the least recently used entry goes first")
-  void lru() {
-    LocalCache c = new LocalCache(3, 60_000, now::get);
-    for (String id : new String[] {"a", "b", "c"}) {
-      c.put(id, answer(id), Long.MAX_VALUE);
+  @DisplayName("bounded: an eighth over the bound, the entries closest to expiry go, down to an eighth under")
+  void bounded() {
+    LocalCache c = new LocalCache(16, 60_000, now::get);
+    for (int i = 0; i < 18; i++) {
+      c.put("k" + i, answer("k" + i), Long.MAX_VALUE);
+      now.addAndGet(10);
     }
-    c.get("a");
-    c.put("d", answer("d"), Long.MAX_VALUE);
-    assertThat(c.size()).isEqualTo(3);
-    assertThat(c.get("b")).isNull();
-    assertThat(c.get("a")).isNotNull();
-    assertThat(c.get("c")).isNotNull();
-    assertThat(c.get("d")).isNotNull();
+    assertThat(c.size()).as("16 + 2 is the slack: nothing evicted yet").isEqualTo(18);
+    c.put("k18", answer("k18"), Long.MAX_VALUE);
+    assertThat(c.size()).isEqualTo(14);
+    for (int i = 0; i < 5; i++) {
+      assertThat(c.get("k" + i)).as("k%d was among the closest to expiry", i).isNull();
+    }
+    for (int i = 5; i <= 18; i++) {
+      assertThat(c.get("k" + i)).as("k%d kept", i).isNotNull();
+    }
+    c.put("short", answer("short"), now.get() + 5);
+    now.addAndGet(5);
+    assertThat(c.get("short")).as("expired on its freshness").isNull();
   }
 
   @Test
