@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -63,7 +64,10 @@ public final class CeilingServer {
       .put("connections", Env.integer("CEILING_PG_CONNECTIONS", 1))
       .put("pipelining", Env.integer("CEILING_PG_PIPELINING", 256));
 
-    Vertx vertx = Vertx.vertx();
+    // The service's transport (its NATIVE_TRANSPORT, default true), so that the ceiling runs the same stack.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(
+      !"false".equalsIgnoreCase(Env.str("NATIVE_TRANSPORT", "true"))));
+    System.out.println("transport: " + (vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO"));
     try {
       if (mode.equals("pg")) {
         prepareTable(vertx).await();
