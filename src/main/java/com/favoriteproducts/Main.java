@@ -136,8 +136,9 @@ public final class Main {
   }
 
   /**
-   * Runs the schema migrations when this node hosts a verticle that uses PostgreSQL, then deploys the verticles.
-   * Completes with the deployment id of each verticle name, in deployment order.
+   * Runs the schema migrations when this node hosts a verticle that uses PostgreSQL while it deploys the verticles
+   * (the job worker once the schema is ready; the HTTP edge opens its port last). Completes with the deployment id of
+   * each verticle name.
    */
   public static Future<Map<String, String>> deploy(Vertx vertx, JsonObject config) {
     DeployConfig deploy;
@@ -160,37 +161,39 @@ public final class Main {
     Future<?> schema = names.contains(CUSTOMERS) || names.contains(FAVORITES) || names.contains(FAVORITES_JOBS)
       ? vertx.executeBlocking(() -> Migrations.load(vertx, PgConfig.from(config))).compose(Migrations::run)
       : Future.succeededFuture();
-    Future<Map<String, String>> backends = schema.compose(v -> {
-      LOG.info("schema ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
-      Map<String, Future<String>> deployments = new LinkedHashMap<>();
-      for (String name : names) {
-        DeploymentOptions options = new DeploymentOptions().setConfig(config);
-        switch (name) {
-          case HTTP -> {
-            // deployed above, in parallel
-          }
-          case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
-            options.setConfig(PgConfig.withPoolSize(config, pools.customers()))
-              .setInstances(instances(deploy.customersInstances(), cores))));
-          case FAVORITES -> deployments.put(name, vertx.deployVerticle(FavoritesVerticle.class,
-            options.setConfig(PgConfig.withPoolSize(config, pools.favorites()))
-              .setInstances(instances(deploy.favoritesInstances(), cores))));
-          // One consumer connection per node is plenty (prefetch JOBS_PREFETCH messages in flight each).
-          case FAVORITES_JOBS -> deployments.put(name, vertx.deployVerticle(JobsVerticle.class,
-            options.setConfig(PgConfig.withPoolSize(config, pools.jobs()))
-              .setInstances(instances(deploy.jobsInstances(), 1))));
-          // One instance by default: the breaker and the single flight are per instance.
-          case PRODUCTS -> deployments.put(name, vertx.deployVerticle(ProductVerticle.class,
-            options.setInstances(instances(deploy.productsInstances(), 1))));
-          default -> LOG.warn("verticle '{}' is not part of this build yet; skipped", name);
+    // Verticles that touch no table while they start (their pools connect on first use) deploy while the schema is
+    // migrated; the job worker, whose start sweeps the jobs table, once it is ready. The HTTP gate waits for both.
+    Map<String, Future<String>> deployments = new LinkedHashMap<>();
+    for (String name : names) {
+      DeploymentOptions options = new DeploymentOptions().setConfig(config);
+      switch (name) {
+        case HTTP -> {
+          // deployed above, in parallel
         }
+        case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
+          options.setConfig(PgConfig.withPoolSize(config, pools.customers()))
+            .setInstances(instances(deploy.customersInstances(), cores))));
+        case FAVORITES -> deployments.put(name, vertx.deployVerticle(FavoritesVerticle.class,
+          options.setConfig(PgConfig.withPoolSize(config, pools.favorites()))
+            .setInstances(instances(deploy.favoritesInstances(), cores))));
+        // One consumer connection per node is plenty (prefetch JOBS_PREFETCH messages in flight each).
+        case FAVORITES_JOBS -> deployments.put(name, schema.compose(v -> vertx.deployVerticle(JobsVerticle.class,
+          options.setConfig(PgConfig.withPoolSize(config, pools.jobs()))
+            .setInstances(instances(deploy.jobsInstances(), 1)))));
+        // One instance by default: the breaker and the single flight are per instance.
+        case PRODUCTS -> deployments.put(name, vertx.deployVerticle(ProductVerticle.class,
+          options.setInstances(instances(deploy.productsInstances(), 1))));
+        default -> LOG.warn("verticle '{}' is not part of this build yet; skipped", name);
       }
-      return Future.all(new ArrayList<>(deployments.values())).map(cf -> {
-        Map<String, String> ids = new LinkedHashMap<>();
-        deployments.forEach((name, f) -> ids.put(name, f.result()));
-        LOG.info("back-end verticles deployed after {} ms", (System.nanoTime() - t0) / 1_000_000);
-        return ids;
-      });
+    }
+    schema.onSuccess(v -> LOG.info("schema ready after {} ms", (System.nanoTime() - t0) / 1_000_000));
+    List<Future<?>> all = new ArrayList<>(deployments.values());
+    all.add(schema);
+    Future<Map<String, String>> backends = Future.all(all).map(cf -> {
+      Map<String, String> ids = new LinkedHashMap<>();
+      deployments.forEach((name, f) -> ids.put(name, f.result()));
+      LOG.info("back-end verticles deployed after {} ms", (System.nanoTime() - t0) / 1_000_000);
+      return ids;
     });
     if (gate == null) {
       return backends;
