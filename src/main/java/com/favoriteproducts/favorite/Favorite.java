@@ -3,11 +3,9 @@ package com.favoriteproducts.favorite;
 import com.favoriteproducts.bus.Availability;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -56,15 +54,15 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
     g.writeStartObject();
     g.writeStringField("productId", productId.toString());
     if (availability.known()) {
-      string(g, "title", product.getString("title"));
-      string(g, "image", product.getString("image"));
-      number(g, "price", product.getValue("price"));
-      string(g, "brand", product.getString("brand"));
+      field(g, "title", product.getString("title"));
+      field(g, "image", product.getString("image"));
+      field(g, "price", product.getValue("price"));
+      field(g, "brand", product.getString("brand"));
       Object score = product.getValue("reviewScore");
       if (score != null) {
-        number(g, "reviewScore", score);
+        field(g, "reviewScore", score);
       }
-      string(g, "addedAt", ts(addedAt));
+      field(g, "addedAt", ts(addedAt));
       g.writeStringField("availability", availability.name());
       if (availability == Availability.STALE && product.getString("fetchedAt") != null) {
         g.writeStringField("fetchedAt", product.getString("fetchedAt"));
@@ -72,50 +70,26 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
       g.writeEndObject();
       return;
     }
-    string(g, "title", title);
-    string(g, "image", image);
-    number(g, "price", price);
-    string(g, "brand", brand);
+    field(g, "title", title);
+    field(g, "image", image);
+    field(g, "price", price);
+    field(g, "brand", brand);
     if (reviewScore != null) {
-      number(g, "reviewScore", reviewScore);
+      field(g, "reviewScore", reviewScore);
     }
     boolean gone = availability == Availability.NOT_FOUND;
-    string(g, "addedAt", ts(addedAt));
+    field(g, "addedAt", ts(addedAt));
     g.writeStringField("availability", (gone ? Availability.NOT_FOUND : Availability.STALE).name());
     if (!gone) {
-      string(g, "fetchedAt", ts(fetchedAt));
+      field(g, "fetchedAt", ts(fetchedAt));
     }
     g.writeEndObject();
   }
 
-  private static void string(JsonGenerator g, String name, String value) throws IOException {
-    if (value == null) {
-      g.writeNullField(name);
-    } else {
-      g.writeStringField(name, value);
-    }
-  }
-
-  /** A number as Vert.x's JSON encoding writes it (an integer as an integer, a double as a double); else null. */
-  private static void number(JsonGenerator g, String name, Object value) throws IOException {
+  /** A field as Vert.x's own JSON encoding writes its value (null, string, number as stored). */
+  private static void field(JsonGenerator g, String name, Object value) throws IOException {
     g.writeFieldName(name);
-    if (value instanceof Integer i) {
-      g.writeNumber(i);
-    } else if (value instanceof Long l) {
-      g.writeNumber(l);
-    } else if (value instanceof Double d) {
-      g.writeNumber(d);
-    } else if (value instanceof Float f) {
-      g.writeNumber(f);
-    } else if (value instanceof BigDecimal b) {
-      g.writeNumber(b);
-    } else if (value instanceof BigInteger b) {
-      g.writeNumber(b);
-    } else if (value instanceof Number n) {
-      g.writeNumber(n.doubleValue());
-    } else {
-      g.writeNull();
-    }
+    JacksonCodec.encodeJson(value, g);
   }
 
   private void snapshot(JsonObject out) {

@@ -40,8 +40,11 @@ public final class StartGate implements Shareable {
   static Future<Void> awaited(Vertx vertx) {
     LocalMap<String, StartGate> m = vertx.sharedData().getLocalMap(MAP);
     StartGate gate = m.get("gate");
-    if (gate == null || gate.promise.future().isComplete() && gate.promise.future().succeeded()) {
-      return gate == null ? Future.succeededFuture() : gate.promise.future();
+    if (gate == null) {
+      return Future.succeededFuture();
+    }
+    if (gate.promise.future().isComplete()) {
+      return gate.promise.future();
     }
     Context ctx = vertx.getOrCreateContext();
     Promise<Void> here = Promise.promise();

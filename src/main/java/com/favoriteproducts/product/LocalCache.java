@@ -51,6 +51,10 @@ public final class LocalCache implements Shareable {
   /** The node's cache (made by the first caller, with its PRODUCTS_LOCAL_CACHE_SIZE and PRODUCTS_LOCAL_TTL_MS). */
   public static LocalCache shared(Vertx vertx, ProductsConfig cfg) {
     LocalMap<String, LocalCache> m = vertx.sharedData().getLocalMap(MAP);
+    LocalCache made = m.get("cache");
+    if (made != null) {
+      return made;
+    }
     LocalCache mine = new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), System::currentTimeMillis);
     LocalCache theirs = m.putIfAbsent("cache", mine);
     return theirs != null ? theirs : mine;
