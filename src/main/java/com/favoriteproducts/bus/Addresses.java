@@ -44,7 +44,7 @@ public final class Addresses {
   public static final String JOBS_DEAD_REPLAY = "jobs.dead.replay";
   public static final String JOBS_HEALTH = "jobs.health";
   /** Internal: favorites events for the RabbitMQ fanout exchange, sent (point to point) to one jobs verticle. */
-  public static final String FAVORITES_EVENTS_RELAY = "favorites.events.relay";
+  public static final String FAVORITES_EVENTS_RELAY = "jobs.events.relay";
 
   // Published events (publish/subscribe)
   /** {@code jobs.completed.<jobId>}: published when a job is done or failed; the job as {@link #JOBS_GET} returns it. */

@@ -120,10 +120,4 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
   static String ts(OffsetDateTime t) {
     return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.withOffsetSameInstant(ZoneOffset.UTC));
   }
-
-  /** The {@code favorites.added} / {@code favorites.removed} event body. */
-  public static JsonObject event(UUID customerId, UUID productId) {
-    return new JsonObject().put("customerId", customerId.toString()).put("productId", productId.toString())
-      .put("at", Instant.now().toString());
-  }
 }

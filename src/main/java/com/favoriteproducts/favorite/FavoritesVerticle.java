@@ -1,6 +1,7 @@
 package com.favoriteproducts.favorite;
 
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.FavoriteEvent;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.BusHandlers;
 import com.favoriteproducts.bus.Fields;
@@ -111,9 +112,9 @@ public class FavoritesVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.jobCompleted(r.cancelled().id().toString()), r.cancelled().toJson());
       }
       if (r.deleted()) {
-        JsonObject event = Favorite.event(customerId, productId);
-        vertx.eventBus().publish(Addresses.FAVORITES_REMOVED, event);
-        vertx.eventBus().send(Addresses.FAVORITES_EVENTS_RELAY, event.copy().put("type", Addresses.FAVORITES_REMOVED));
+        FavoriteEvent event = FavoriteEvent.now(FavoriteEvent.Kind.REMOVED, customerId, productId);
+        event.publish(vertx.eventBus());
+        vertx.eventBus().send(Addresses.FAVORITES_EVENTS_RELAY, event.toCloudEvent());
       }
       return Future.succeededFuture(reply);
     });

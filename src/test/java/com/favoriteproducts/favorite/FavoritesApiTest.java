@@ -1,6 +1,8 @@
 package com.favoriteproducts.favorite;
 
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.FavoriteEvent;
+import com.favoriteproducts.support.CloudEvents;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.Rabbit;
@@ -230,7 +232,7 @@ class FavoritesApiTest {
   }
 
   @Test
-  @DisplayName("GET one favorite, DELETE it (204, gone), DELETE again 404; favorites.added and favorites.removed reach the event bus and the fanout exchange")
+  @DisplayName("GET one favorite, DELETE it (204, gone), DELETE again 404; favorites.added and favorites.removed reach the event bus, and as CloudEvents the fanout exchange")
   void readRemoveAndEvents() {
     RabbitMQClient rabbit = Rabbit.client(app.vertx, app.config);
     String eventsQueue = await(rabbit.queueDeclareAuto()).getString("queue");
@@ -259,16 +261,27 @@ class FavoritesApiTest {
       assertThat(event.getString("customerId")).isEqualTo(c);
       assertThat(event.getString("at")).isNotBlank();
 
-      List<JsonObject> fanout = new ArrayList<>();
+      // The fanout exchange carries CloudEvents (structured mode), one message per change, the event id as message id.
+      List<RabbitMQMessage> fanout = new ArrayList<>();
       Eventually.until(5000, "both events reach the fanout exchange", () -> {
         RabbitMQMessage m = await(rabbit.basicGet(eventsQueue, true));
         if (m != null) {
-          fanout.add(m.body().toJsonObject());
+          fanout.add(m);
         }
-        return fanout.stream().filter(e -> p.equals(e.getString("productId"))).count() == 2;
+        return fanout.stream().filter(m2 -> p.equals(m2.body().toJsonObject().getJsonObject("data").getString("productId")))
+          .count() == 2;
       });
-      assertThat(fanout.stream().filter(e -> p.equals(e.getString("productId"))).map(e -> e.getString("type")))
-        .containsExactly(Addresses.FAVORITES_ADDED, Addresses.FAVORITES_REMOVED);
+      List<RabbitMQMessage> mine = fanout.stream()
+        .filter(m -> p.equals(m.body().toJsonObject().getJsonObject("data").getString("productId"))).toList();
+      CloudEvents.assertFavoriteEvent(mine.get(0).body().toJsonObject(), FavoriteEvent.Kind.ADDED, c, p);
+      CloudEvents.assertFavoriteEvent(mine.get(1).body().toJsonObject(), FavoriteEvent.Kind.REMOVED, c, p);
+      for (RabbitMQMessage m : mine) {
+        JsonObject ce = m.body().toJsonObject();
+        assertThat(m.properties().getContentType()).isEqualTo("application/cloudevents+json");
+        assertThat(m.properties().getMessageId()).isEqualTo(ce.getString("id"));
+        assertThat(String.valueOf(m.properties().getHeaders().get("type"))).isEqualTo(ce.getString("type"));
+      }
+      assertThat(mine.get(0).body().toJsonObject().getJsonObject("data").getString("at")).isEqualTo(event.getString("at"));
     } finally {
       onAdded.unregister();
       onRemoved.unregister();

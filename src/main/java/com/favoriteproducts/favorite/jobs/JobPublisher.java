@@ -125,15 +125,18 @@ final class JobPublisher {
 
   /**
    * Best effort: events for other services on the fanout exchange (lost while RabbitMQ is down), so not waiting for
-   * the broker's confirm: one stored favorite is one event, and waiting cost a promise and a timer for each.
+   * the broker's confirm: one stored favorite is one event, and waiting cost a promise and a timer for each. The
+   * message is the CloudEvent in structured mode ({@code application/cloudevents+json}); its message id is the event's
+   * id and its header {@code type} the CloudEvents type, so a consumer can route without parsing the body.
    */
-  Future<Void> relay(JsonObject event) {
+  Future<Void> relay(JsonObject cloudEvent) {
     if (!rabbit.connected()) {
       return Future.succeededFuture();
     }
     return rabbit.publishUnconfirmed(topology.eventsExchange(), "",
-        RabbitConnection.transientJson(UUID.randomUUID().toString(), Map.of("type", event.getString("type", ""))),
-        event.toBuffer())
+        RabbitConnection.transientCloudEvent(cloudEvent.getString("id", UUID.randomUUID().toString()),
+          Map.of("type", cloudEvent.getString("type", ""))),
+        cloudEvent.toBuffer())
       .recover(err -> {
         LOG.debug("event not relayed: {}", err.getMessage());
         return Future.succeededFuture();

@@ -1,6 +1,7 @@
 package com.favoriteproducts.favorite.jobs;
 
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.FavoriteEvent;
 import com.favoriteproducts.bus.Availability;
 import com.favoriteproducts.bus.JobReason;
 import com.favoriteproducts.bus.JobStatus;
@@ -267,9 +268,9 @@ final class JobStore {
             .map(ended -> new Outcome(ended, favs)))))
       .map(outcome -> {
         for (Favorite f : outcome.stored()) {
-          JsonObject event = Favorite.event(f.customerId(), f.productId());
-          vertx.eventBus().publish(Addresses.FAVORITES_ADDED, event);
-          publisher.relay(event.copy().put("type", Addresses.FAVORITES_ADDED));
+          FavoriteEvent event = FavoriteEvent.now(FavoriteEvent.Kind.ADDED, f.customerId(), f.productId());
+          event.publish(vertx.eventBus());
+          publisher.relay(event.toCloudEvent());
         }
         outcome.ended().forEach(this::completed);
         return null;

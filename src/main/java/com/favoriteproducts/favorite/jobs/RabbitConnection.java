@@ -1,5 +1,6 @@
 package com.favoriteproducts.favorite.jobs;
 
+import com.favoriteproducts.bus.FavoriteEvent;
 import com.favoriteproducts.config.RabbitConfig;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BasicProperties;
@@ -134,10 +135,10 @@ final class RabbitConnection {
     return from == client ? from.basicNack(msg.envelope().getDeliveryTag(), false, requeue) : Future.succeededFuture();
   }
 
-  /** For best-effort events (the fanout exchange): not written to disk by the broker. */
-  static AMQP.BasicProperties transientJson(String messageId, Map<String, Object> headers) {
-    return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(1).messageId(messageId)
-      .headers(headers).timestamp(new java.util.Date()).build();
+  /** A best-effort CloudEvent in structured mode (the fanout exchange's events). */
+  static AMQP.BasicProperties transientCloudEvent(String messageId, Map<String, Object> headers) {
+    return new AMQP.BasicProperties.Builder().contentType(FavoriteEvent.CONTENT_TYPE).deliveryMode(1)
+      .messageId(messageId).headers(headers).timestamp(new java.util.Date()).build();
   }
 
   static AMQP.BasicProperties persistentJson(String messageId, Map<String, Object> headers) {
