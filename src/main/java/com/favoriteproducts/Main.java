@@ -14,6 +14,7 @@ import com.favoriteproducts.favorite.jobs.JobsVerticle;
 import com.favoriteproducts.http.HttpVerticle;
 import com.favoriteproducts.http.StartGate;
 import com.favoriteproducts.product.ProductVerticle;
+import com.favoriteproducts.webhook.WebhooksVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Loads the configuration, builds Vert.x and deploys the verticles named by {@code VERTICLES}
- * (a comma list of {@code http, customers, favorites, favorites-jobs, products}; default all).
+ * (a comma list of {@code http, customers, favorites, favorites-jobs, products, webhooks}; default all).
  */
 public final class Main {
 
@@ -43,7 +44,8 @@ public final class Main {
   public static final String FAVORITES = "favorites";
   public static final String FAVORITES_JOBS = "favorites-jobs";
   public static final String PRODUCTS = "products";
-  static final List<String> ALL = List.of(HTTP, CUSTOMERS, FAVORITES, FAVORITES_JOBS, PRODUCTS);
+  public static final String WEBHOOKS = "webhooks";
+  static final List<String> ALL = List.of(HTTP, CUSTOMERS, FAVORITES, FAVORITES_JOBS, PRODUCTS, WEBHOOKS);
 
   private Main() {
   }
@@ -158,7 +160,9 @@ public final class Main {
     StartGate gate = names.contains(HTTP) ? StartGate.open(vertx) : null;
     Future<String> http = gate == null ? null : vertx.deployVerticle(HttpVerticle.class,
       new DeploymentOptions().setConfig(config).setInstances(instances(deploy.httpInstances(), cores)));
-    Future<?> schema = names.contains(CUSTOMERS) || names.contains(FAVORITES) || names.contains(FAVORITES_JOBS)
+    boolean usesPg = names.contains(CUSTOMERS) || names.contains(FAVORITES) || names.contains(FAVORITES_JOBS)
+      || names.contains(WEBHOOKS);
+    Future<?> schema = usesPg
       ? vertx.executeBlocking(() -> Migrations.load(vertx, PgConfig.from(config))).compose(Migrations::run)
       : Future.succeededFuture();
     // Verticles that touch no table while they start (their pools connect on first use) deploy while the schema is
@@ -180,6 +184,11 @@ public final class Main {
         case FAVORITES_JOBS -> deployments.put(name, schema.compose(v -> vertx.deployVerticle(JobsVerticle.class,
           options.setConfig(PgConfig.withPoolSize(config, pools.jobs()))
             .setInstances(instances(deploy.jobsInstances(), 1)))));
+        // Once the schema is ready (its dispatcher claims at once); one instance by default (WEBHOOKS_MAX_IN_FLIGHT
+        // attempts each): several dispatchers, here or on other nodes, share the outbox safely.
+        case WEBHOOKS -> deployments.put(name, schema.compose(v -> vertx.deployVerticle(WebhooksVerticle.class,
+          options.setConfig(PgConfig.withPoolSize(config, pools.webhooks()))
+            .setInstances(instances(deploy.webhooksInstances(), 1)))));
         // One instance by default: the breaker and the single flight are per instance.
         case PRODUCTS -> deployments.put(name, vertx.deployVerticle(ProductVerticle.class,
           options.setInstances(instances(deploy.productsInstances(), 1))));
@@ -214,20 +223,21 @@ public final class Main {
 
   /**
    * The size of each PostgreSQL pool: PG_MAX_CONNECTIONS divided among the pools this node opens (one per instance of
-   * customers, favorites and favorites-jobs), or PG_POOL_SIZE for each when set (with a warning when that exceeds
+   * customers, favorites, favorites-jobs and webhooks), or PG_POOL_SIZE for each when set (with a warning when that exceeds
    * the budget). Fails when the budget cannot give each pool a connection.
    */
   static PgConfig.Budget poolBudget(JsonObject config, DeployConfig deploy, Set<String> names, int cores) {
     PgConfig pg = PgConfig.from(config);
     PgConfig.Budget b = pg.budget(names.contains(CUSTOMERS) ? instances(deploy.customersInstances(), cores) : 0,
       names.contains(FAVORITES) ? instances(deploy.favoritesInstances(), cores) : 0,
-      names.contains(FAVORITES_JOBS) ? instances(deploy.jobsInstances(), 1) : 0);
+      names.contains(FAVORITES_JOBS) ? instances(deploy.jobsInstances(), 1) : 0,
+      names.contains(WEBHOOKS) ? instances(deploy.webhooksInstances(), 1) : 0);
     if (b.total() > pg.maxConnections()) {
       LOG.warn("PG_POOL_SIZE={} gives this node up to {} PostgreSQL connections, more than PG_MAX_CONNECTIONS={}",
         pg.poolSize(), b.total(), pg.maxConnections());
     } else if (b.total() > 0) {
-      LOG.info("PostgreSQL pools: customers {}, favorites {}, favorites-jobs {} connections each; {} in all"
-        + " (budget {})", b.customers(), b.favorites(), b.jobs(), b.total(), pg.maxConnections());
+      LOG.info("PostgreSQL pools: customers {}, favorites {}, favorites-jobs {}, webhooks {} connections each; {} in"
+        + " all (budget {})", b.customers(), b.favorites(), b.jobs(), b.webhooks(), b.total(), pg.maxConnections());
     }
     return b;
   }

@@ -46,6 +46,16 @@ public final class Addresses {
   /** Internal: favorites events for the RabbitMQ fanout exchange, sent (point to point) to one jobs verticle. */
   public static final String FAVORITES_EVENTS_RELAY = "jobs.events.relay";
 
+  // Webhooks (WebhooksVerticle: the admin API and the dispatcher)
+  public static final String WEBHOOKS_CREATE = "webhooks.create";
+  public static final String WEBHOOKS_LIST = "webhooks.list";
+  public static final String WEBHOOKS_GET = "webhooks.get";
+  public static final String WEBHOOKS_DELETE = "webhooks.delete";
+  public static final String WEBHOOKS_ROTATE = "webhooks.rotate";
+  public static final String WEBHOOKS_DELIVERIES = "webhooks.deliveries";
+  /** Internal, published: deliveries were committed (the body is how many); the dispatchers claim at once. */
+  public static final String WEBHOOKS_WAKE = "webhooks.wake";
+
   // Published events (publish/subscribe)
   /** {@code jobs.completed.<jobId>}: published when a job is done or failed; the job as {@link #JOBS_GET} returns it. */
   public static final String JOBS_COMPLETED_PREFIX = "jobs.completed.";

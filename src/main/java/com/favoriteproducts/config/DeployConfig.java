@@ -10,11 +10,11 @@ import static com.favoriteproducts.config.AppConfig.str;
  * role (*_INSTANCES; 0 when unset, meaning the role's default, which {@code Main} knows).
  */
 public record DeployConfig(String verticles, int httpInstances, int customersInstances, int favoritesInstances,
-                           int jobsInstances, int productsInstances) {
+                           int jobsInstances, int productsInstances, int webhooksInstances) {
 
   public static DeployConfig from(JsonObject c) {
     return new DeployConfig(str(c, "VERTICLES", null), integer(c, "HTTP_INSTANCES", 0),
       integer(c, "CUSTOMERS_INSTANCES", 0), integer(c, "FAVORITES_INSTANCES", 0), integer(c, "JOBS_INSTANCES", 0),
-      integer(c, "PRODUCTS_INSTANCES", 0));
+      integer(c, "PRODUCTS_INSTANCES", 0), integer(c, "WEBHOOKS_INSTANCES", 0));
   }
 }

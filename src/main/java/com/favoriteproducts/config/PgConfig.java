@@ -47,33 +47,35 @@ public record PgConfig(String host, int port, String database, String user, Stri
    * @param customers one pool each
    * @param favorites one pool each
    * @param jobs      one pool each; what is left of an even split goes to these (they store every add)
+   * @param webhooks  one pool each (the webhook dispatcher and admin API)
    */
-  public record Budget(int customers, int favorites, int jobs, int total) {
+  public record Budget(int customers, int favorites, int jobs, int webhooks, int total) {
   }
 
   /**
-   * Divides PG_MAX_CONNECTIONS among the pools: each gets an even share, the favorites-jobs pools also what is left.
+   * Divides PG_MAX_CONNECTIONS among the pools (customers, favorites, favorites-jobs and webhooks instances): each gets
+   * an even share, the favorites-jobs pools also what is left.
    * PG_POOL_SIZE, when set, is used as it is for every pool (the total may then exceed the budget: the caller warns).
    *
    * @throws IllegalArgumentException when the budget cannot give every pool one connection
    */
-  public Budget budget(int customers, int favorites, int jobs) {
-    int pools = customers + favorites + jobs;
+  public Budget budget(int customers, int favorites, int jobs, int webhooks) {
+    int pools = customers + favorites + jobs + webhooks;
     if (pools == 0) {
-      return new Budget(0, 0, 0, 0);
+      return new Budget(0, 0, 0, 0, 0);
     }
     if (poolSize > 0) {
-      return new Budget(poolSize, poolSize, poolSize, poolSize * pools);
+      return new Budget(poolSize, poolSize, poolSize, poolSize, poolSize * pools);
     }
     int share = maxConnections / pools;
     if (share < 1) {
       throw new IllegalArgumentException("PG_MAX_CONNECTIONS=" + maxConnections + " cannot give each of the " + pools
         + " PostgreSQL pools one connection (" + customers + " customers, " + favorites + " favorites, " + jobs
-        + " favorites-jobs instances): raise it, lower CUSTOMERS_INSTANCES/FAVORITES_INSTANCES/JOBS_INSTANCES, or set"
-        + " PG_POOL_SIZE");
+        + " favorites-jobs, " + webhooks + " webhooks instances): raise it, lower"
+        + " CUSTOMERS_INSTANCES/FAVORITES_INSTANCES/JOBS_INSTANCES/WEBHOOKS_INSTANCES, or set PG_POOL_SIZE");
     }
     int jobsShare = jobs == 0 ? share : share + (maxConnections - share * pools) / jobs;
-    return new Budget(share, share, jobsShare, share * (customers + favorites) + jobsShare * jobs);
+    return new Budget(share, share, jobsShare, share, share * (customers + favorites + webhooks) + jobsShare * jobs);
   }
 
   /** A verticle's configuration with its pool size set (what {@link #from} then reads as PG_POOL_SIZE). */

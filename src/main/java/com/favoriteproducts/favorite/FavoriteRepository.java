@@ -1,5 +1,7 @@
 package com.favoriteproducts.favorite;
 
+import com.favoriteproducts.bus.FavoriteEvent;
+import com.favoriteproducts.webhook.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +14,7 @@ import io.vertx.sqlclient.data.Numeric;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -63,46 +66,86 @@ public final class FavoriteRepository {
     });
   }
 
-  /** What a removal did: whether a stored favorite was deleted, and the pending add it cancelled (or null). */
-  public record Removal(boolean deleted, Job cancelled) {
+  /**
+   * What a removal did: whether a stored favorite was deleted, the pending add it cancelled (or null), the event of the
+   * deletion (null when nothing was deleted) and how many webhook deliveries of it were written.
+   */
+  public record Removal(boolean deleted, Job cancelled, FavoriteEvent event, long deliveries) {
   }
 
   /**
    * Removes a favorite in one transaction: first cancels its pending add ({@link JobRepository#cancelPending}: waits
    * for a store of it in progress), then deletes the stored favorite, in a statement of its own so that it sees a
-   * favorite that store committed meanwhile. Either way nothing of the product stays or appears later.
+   * favorite that store committed meanwhile. Either way nothing of the product stays or appears later. The same
+   * statement writes the deletion's webhook deliveries (the outbox: one per webhook subscribed to
+   * {@code favorite.removed}, none when there is none), so they exist exactly when the deletion is committed.
    */
   public Future<Removal> remove(UUID customerId, UUID productId) {
+    FavoriteEvent event = FavoriteEvent.now(FavoriteEvent.Kind.REMOVED, customerId, productId);
     return pool.withTransaction(tx -> JobRepository.cancelPending(tx, customerId, productId)
-      .compose(cancelled -> tx.preparedQuery("DELETE FROM favorites WHERE customer_id = $1 AND product_id = $2")
-        .execute(Tuple.of(customerId, productId))
-        .map(rs -> new Removal(rs.rowCount() > 0, cancelled.isEmpty() ? null : cancelled.get(0)))));
+      .compose(cancelled -> tx.preparedQuery("WITH del AS (DELETE FROM favorites WHERE customer_id = $1"
+          + " AND product_id = $2 RETURNING customer_id, product_id), d AS (" + Outbox.INSERT
+          + " SELECT gen_random_uuid(), w.id, $3, $4::text, del.customer_id, del.product_id, $5 FROM del"
+          + " JOIN webhooks w ON w.events @> ARRAY[$4::text] RETURNING 1)"
+          + " SELECT (SELECT count(*) FROM del), (SELECT count(*) FROM d)")
+        .execute(Tuple.of(customerId, productId, event.id(), event.kind().eventName,
+          event.at().atOffset(ZoneOffset.UTC)))
+        .map(rs -> {
+          Row r = rs.iterator().next();
+          boolean deleted = r.getLong(0) > 0;
+          return new Removal(deleted, cancelled.isEmpty() ? null : cancelled.get(0), deleted ? event : null,
+            r.getLong(1));
+        })));
+  }
+
+  /** What {@link #insertAll} stored: the favorites, the event of each (same order), the webhook deliveries written. */
+  public record Stored(List<Favorite> favorites, List<FavoriteEvent> events, long deliveries) {
+
+    public static final Stored NONE = new Stored(List.of(), List.of(), 0);
   }
 
   /**
    * Stores favorites with their product snapshots, those not stored already, in one statement (the favorites_count
-   * trigger then runs once). Completes with the rows stored now.
+   * trigger then runs once), which also writes their webhook deliveries (the outbox: one per stored favorite and
+   * webhook subscribed to {@code favorite.added}; with no webhook the join finds nothing). Each row carries an event
+   * id made here, so the event published after the commit and the webhook body are one event. Completes with the rows
+   * stored now and their events (the time of an event is the favorite's added_at).
    */
-  public static Future<List<Favorite>> insertAll(SqlClient tx, List<UUID> customerIds, List<JsonObject> products) {
+  public static Future<Stored> insertAll(SqlClient tx, List<UUID> customerIds, List<JsonObject> products) {
     // One JSON parameter rather than parallel arrays: nulls (no brand, no reviewScore) need no special casing.
     JsonArray rows = new JsonArray();
     for (int i = 0; i < products.size(); i++) {
       JsonObject p = products.get(i);
-      rows.add(new JsonObject().put("customer_id", customerIds.get(i).toString()).put("product_id", p.getString("id"))
+      rows.add(new JsonObject().put("event_id", UUID.randomUUID().toString())
+        .put("customer_id", customerIds.get(i).toString()).put("product_id", p.getString("id"))
         .put("title", p.getString("title", "")).put("brand", p.getString("brand")).put("image", p.getString("image"))
         .put("price", p.getValue("price") instanceof Number n ? n : null)
         .put("review_score", p.getValue("reviewScore") instanceof Number n ? n : null)
         .put("fetched_at", p.getString("fetchedAt") == null ? OffsetDateTime.now().toString() : p.getString("fetchedAt")));
     }
-    return tx.preparedQuery("INSERT INTO favorites (customer_id, product_id, title, brand, image, price, review_score,"
-        + " fetched_at) SELECT * FROM json_to_recordset($1::json) AS t(customer_id uuid, product_id uuid, title text,"
-        + " brand text, image text, price numeric, review_score numeric, fetched_at timestamptz)"
-        + " ON CONFLICT (customer_id, product_id) DO NOTHING RETURNING " + COLS)
+    String added = FavoriteEvent.Kind.ADDED.eventName;
+    return tx.preparedQuery("WITH t AS (SELECT * FROM json_to_recordset($1::json) AS t(event_id uuid, customer_id uuid,"
+        + " product_id uuid, title text, brand text, image text, price numeric, review_score numeric,"
+        + " fetched_at timestamptz)), ins AS (INSERT INTO favorites (customer_id, product_id, title, brand, image, price,"
+        + " review_score, fetched_at) SELECT customer_id, product_id, title, brand, image, price, review_score, fetched_at"
+        + " FROM t ON CONFLICT (customer_id, product_id) DO NOTHING RETURNING " + COLS + "),"
+        + " ev AS (SELECT ins.*, t.event_id FROM ins JOIN t USING (customer_id, product_id)),"
+        + " d AS (" + Outbox.INSERT + " SELECT gen_random_uuid(), w.id, ev.event_id, '" + added + "', ev.customer_id,"
+        + " ev.product_id, ev.added_at FROM ev JOIN webhooks w ON w.events @> ARRAY['" + added + "'::text] RETURNING 1)"
+        + " SELECT " + COLS + ", event_id, (SELECT count(*) FROM d) FROM ev")
       .execute(Tuple.of(rows))
       .map(rs -> {
         List<Favorite> stored = new ArrayList<>(rs.size());
-        rs.forEach(r -> stored.add(map(r)));
-        return stored;
+        List<FavoriteEvent> events = new ArrayList<>(rs.size());
+        long deliveries = 0;
+        for (Row r : rs) {
+          Favorite f = map(r);
+          stored.add(f);
+          events.add(new FavoriteEvent(r.getUUID(9), FavoriteEvent.Kind.ADDED, f.customerId(), f.productId(),
+            f.addedAt().toInstant()));
+          deliveries = r.getLong(10);
+        }
+        return new Stored(stored, events, deliveries);
       });
   }
 

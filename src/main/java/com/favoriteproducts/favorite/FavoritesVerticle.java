@@ -1,7 +1,6 @@
 package com.favoriteproducts.favorite;
 
 import com.favoriteproducts.bus.Addresses;
-import com.favoriteproducts.bus.FavoriteEvent;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.BusHandlers;
 import com.favoriteproducts.bus.Fields;
@@ -13,6 +12,7 @@ import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.metrics.AppMetrics;
 import com.favoriteproducts.product.LocalCache;
 import com.favoriteproducts.product.ProductMetrics;
+import com.favoriteproducts.webhook.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -112,9 +112,10 @@ public class FavoritesVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.jobCompleted(r.cancelled().id().toString()), r.cancelled().toJson());
       }
       if (r.deleted()) {
-        FavoriteEvent event = FavoriteEvent.now(FavoriteEvent.Kind.REMOVED, customerId, productId);
-        event.publish(vertx.eventBus());
-        vertx.eventBus().send(Addresses.FAVORITES_EVENTS_RELAY, event.toCloudEvent());
+        // The event the transaction wrote to the webhook outbox: the same id on the bus and the fanout.
+        r.event().publish(vertx.eventBus());
+        vertx.eventBus().send(Addresses.FAVORITES_EVENTS_RELAY, r.event().toCloudEvent());
+        Outbox.wake(vertx, r.deliveries());
       }
       return Future.succeededFuture(reply);
     });

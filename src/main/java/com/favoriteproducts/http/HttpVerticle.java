@@ -82,7 +82,7 @@ public class HttpVerticle extends VerticleBase {
     Operation.Handlers handlers = new Operation.Handlers(new HealthHandlers(vertx, bus, denylist, admission), auth,
       new CustomerHandlers(bus, cache),
       new FavoriteHandlers(vertx, bus, JobsConfig.from(config).waitMaxSeconds(), http.waitMaxConcurrent(), cache),
-      new ProductHandlers(bus, (products.breakerResetMs() + 999) / 1000));
+      new ProductHandlers(bus, (products.breakerResetMs() + 999) / 1000), new WebhookHandlers(bus));
 
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
     return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx), denylist.start(),

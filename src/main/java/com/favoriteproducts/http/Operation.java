@@ -31,11 +31,17 @@ enum Operation {
   GET_JOB("getJob", h -> h.favorites()::job),
   LIST_DEAD_JOBS("listDeadJobs", h -> h.favorites()::listDead),
   REPLAY_DEAD_JOBS("replayDeadJobs", h -> h.favorites()::replayDead),
-  GET_PRODUCT("getProduct", h -> h.products()::get);
+  GET_PRODUCT("getProduct", h -> h.products()::get),
+  CREATE_WEBHOOK("createWebhook", h -> h.webhooks()::create),
+  LIST_WEBHOOKS("listWebhooks", h -> h.webhooks()::list),
+  GET_WEBHOOK("getWebhook", h -> h.webhooks()::get),
+  DELETE_WEBHOOK("deleteWebhook", h -> h.webhooks()::delete),
+  ROTATE_WEBHOOK_SECRET("rotateWebhookSecret", h -> h.webhooks()::rotate),
+  LIST_WEBHOOK_DELIVERIES("listWebhookDeliveries", h -> h.webhooks()::deliveries);
 
   /** The handler objects of one edge instance. */
   record Handlers(HealthHandlers health, AuthHandlers auth, CustomerHandlers customers, FavoriteHandlers favorites,
-                  ProductHandlers products) {
+                  ProductHandlers products, WebhookHandlers webhooks) {
   }
 
   private static final Map<String, Operation> BY_ID = Arrays.stream(values())

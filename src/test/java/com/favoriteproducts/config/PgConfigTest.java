@@ -28,20 +28,21 @@ class PgConfigTest {
   void budget() {
     PgConfig twenty = pg(new JsonObject());
     assertThat(twenty.maxConnections()).isEqualTo(20);
-    assertThat(twenty.budget(2, 2, 1)).isEqualTo(new PgConfig.Budget(4, 4, 4, 20));
-    assertThat(twenty.budget(8, 8, 2)).isEqualTo(new PgConfig.Budget(1, 1, 2, 20));
-    assertThat(twenty.budget(3, 0, 0)).isEqualTo(new PgConfig.Budget(6, 6, 6, 18));
-    assertThat(twenty.budget(0, 0, 0).total()).isZero();
-    assertThat(pg(new JsonObject().put("PG_MAX_CONNECTIONS", 100)).budget(8, 8, 1))
-      .isEqualTo(new PgConfig.Budget(5, 5, 20, 100));
-    assertThatThrownBy(() -> twenty.budget(16, 16, 1)).isInstanceOf(IllegalArgumentException.class)
+    assertThat(twenty.budget(2, 2, 1, 0)).isEqualTo(new PgConfig.Budget(4, 4, 4, 4, 20));
+    assertThat(twenty.budget(8, 8, 2, 0)).isEqualTo(new PgConfig.Budget(1, 1, 2, 1, 20));
+    assertThat(twenty.budget(3, 0, 0, 0)).isEqualTo(new PgConfig.Budget(6, 6, 6, 6, 18));
+    assertThat(twenty.budget(2, 2, 1, 1)).isEqualTo(new PgConfig.Budget(3, 3, 5, 3, 20));
+    assertThat(twenty.budget(0, 0, 0, 0).total()).isZero();
+    assertThat(pg(new JsonObject().put("PG_MAX_CONNECTIONS", 100)).budget(8, 8, 1, 0))
+      .isEqualTo(new PgConfig.Budget(5, 5, 20, 5, 100));
+    assertThatThrownBy(() -> twenty.budget(16, 16, 1, 0)).isInstanceOf(IllegalArgumentException.class)
       .hasMessageContaining("33 PostgreSQL pools");
   }
 
   @Test
   @DisplayName("PG_POOL_SIZE overrides the split for every pool; the derived size reaches the verticle as PG_POOL_SIZE")
   void override() {
-    assertThat(pg(new JsonObject().put("PG_POOL_SIZE", 3)).budget(16, 16, 1)).isEqualTo(new PgConfig.Budget(3, 3, 3, 99));
+    assertThat(pg(new JsonObject().put("PG_POOL_SIZE", 3)).budget(16, 16, 1, 0)).isEqualTo(new PgConfig.Budget(3, 3, 3, 3, 99));
     JsonObject verticle = PgConfig.withPoolSize(new JsonObject().put("PG_MAX_CONNECTIONS", 20), 4);
     assertThat(pg(verticle).poolOptions("p").getMaxSize()).isEqualTo(4);
     assertThat(pg(new JsonObject().put("PG_POOL_MAX_WAIT", 7)).poolOptions("p").getMaxWaitQueueSize()).isEqualTo(7);

@@ -127,7 +127,9 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
       .put("API_TOKEN", API_TOKEN).put("JWT_SECRET", JWT_SECRET).put("JWT_ALGORITHM", "HS256")
       .put("JWT_ISSUER", "favorite-products").put("JWT_TTL_SECONDS", 3600)
       .put("PRODUCTS_INSTANCES", 1).put("FAVORITES_INSTANCES", 2)
-      .put("VERTICLES", "http,customers,products,favorites,favorites-jobs");
+      .put("VERTICLES", "http,customers,products,favorites,favorites-jobs,webhooks")
+      // Tests' webhook receivers listen on loopback; WebhookTargetsTest turns this off.
+      .put("WEBHOOKS_ALLOW_PRIVATE_TARGETS", true);
   }
 
   public static TestApp start() {

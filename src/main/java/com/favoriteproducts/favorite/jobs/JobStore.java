@@ -7,11 +7,11 @@ import com.favoriteproducts.bus.JobReason;
 import com.favoriteproducts.bus.JobStatus;
 import com.favoriteproducts.bus.Paging;
 import com.favoriteproducts.config.JobsConfig;
-import com.favoriteproducts.favorite.Favorite;
 import com.favoriteproducts.favorite.FavoriteRepository;
 import com.favoriteproducts.favorite.Job;
 import com.favoriteproducts.favorite.JobMetrics;
 import com.favoriteproducts.favorite.JobRepository;
+import com.favoriteproducts.webhook.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -232,7 +232,7 @@ final class JobStore {
     return j.customerId() + "/" + j.productId();
   }
 
-  private record Outcome(List<Job> ended, List<Favorite> stored) {
+  private record Outcome(List<Job> ended, FavoriteRepository.Stored stored) {
   }
 
   /**
@@ -262,16 +262,17 @@ final class JobStore {
               tight.stream().map(Job::productId).toList()))
             .map(stored -> plan(found, products, notFound, pending.ids(), counts, stored));
         })
-        .compose(plan -> (plan.insert().isEmpty() ? Future.succeededFuture(List.<Favorite>of())
+        .compose(plan -> (plan.insert().isEmpty() ? Future.succeededFuture(FavoriteRepository.Stored.NONE)
             : FavoriteRepository.insertAll(tx, plan.insertFor(), plan.insert()))
           .compose(favs -> JobRepository.finishAll(tx, plan.ids(), plan.statuses(), plan.reasons())
             .map(ended -> new Outcome(ended, favs)))))
       .map(outcome -> {
-        for (Favorite f : outcome.stored()) {
-          FavoriteEvent event = FavoriteEvent.now(FavoriteEvent.Kind.ADDED, f.customerId(), f.productId());
+        // The events the transaction wrote to the webhook outbox: the same ids on the bus and the fanout.
+        for (FavoriteEvent event : outcome.stored().events()) {
           event.publish(vertx.eventBus());
           publisher.relay(event.toCloudEvent());
         }
+        Outbox.wake(vertx, outcome.stored().deliveries());
         outcome.ended().forEach(this::completed);
         return null;
       });
