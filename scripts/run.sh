@@ -9,6 +9,7 @@
 #   API_TOKEN            else generated once into .run/api-token
 #   JWT_SECRET           else generated once into .run/jwt-secret
 #   JAVA_OPTS            JVM options for the service (default: conf/jvm.options)
+#   WEBHOOKS_ALLOW_PRIVATE_TARGETS  default true here (webhook receivers on localhost); false in conf/config.json
 #   RUN_DRY=1            do every check and print the commands, but start nothing
 # Ctrl-C (or SIGTERM) stops both processes.
 # shellcheck disable=SC2317  # functions below are called indirectly (trap, PROBE table)
@@ -56,6 +57,9 @@ HTTP_PORT="${HTTP_PORT:-$(config_value HTTP_PORT)}"; HTTP_PORT="${HTTP_PORT:-800
 FAKE_PRODUCTS_PORT="${FAKE_PRODUCTS_PORT:-8001}"
 export HTTP_PORT
 export PRODUCTS_BASE_URL="${PRODUCTS_BASE_URL:-http://localhost:$FAKE_PRODUCTS_PORT}"
+# A local run delivers webhooks to receivers on this machine (localhost, private addresses); production keeps the
+# default (false): see docs/webhooks.md.
+export WEBHOOKS_ALLOW_PRIVATE_TARGETS="${WEBHOOKS_ALLOW_PRIVATE_TARGETS:-true}"
 
 # --- prerequisites --------------------------------------------------------------------------------
 "$ROOT/scripts/check-services.sh" --start=docker || die "PostgreSQL, Redis and RabbitMQ must answer before the service can start (see above)"
