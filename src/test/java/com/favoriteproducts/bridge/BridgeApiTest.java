@@ -341,6 +341,18 @@ class BridgeApiTest {
   }
 
   @Test
+  @DisplayName("/metrics shows the open sockets and the frames by type and outcome")
+  void metrics() {
+    BridgeClient c = connect();
+    refused(c.request("customers.delete", new JsonObject().put("id", customer), admin), "access_denied");
+    ok(c.request("customers.get", new JsonObject().put("id", customer), token));
+    String text = await(app.http.get("/metrics").send()).bodyAsString();
+    assertThat(text).containsPattern("bridge_frames_total\\{[^}]*outcome=\"access_denied\",type=\"send\"[^}]*} [1-9]")
+      .containsPattern("bridge_frames_total\\{[^}]*outcome=\"ok\",type=\"send\"[^}]*} [1-9]")
+      .containsPattern("bridge_connections [1-9]");
+  }
+
+  @Test
   @DisplayName("customers.get by a customer of itself with an upper-case id is the same customer (ids compared case-insensitively)")
   void upperCaseOwnId() {
     BridgeClient c = connect();
