@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -165,7 +166,7 @@ public class BridgeVerticle extends VerticleBase {
     Promise<Void> drained = Promise.promise();
     awaitDrained(drained, deadline);
     return drained.future().compose(v -> {
-      sockets.forEach(BridgeSocket::close);
+      List.copyOf(sockets).forEach(BridgeSocket::close);
       return server == null ? Future.succeededFuture() : server.close();
     }).eventually(() -> {
       gauge.remove();
