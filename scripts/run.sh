@@ -54,6 +54,7 @@ port_busy() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 # --- configuration ---------------------------------------------------------------------------------
 HTTP_PORT="${HTTP_PORT:-$(config_value HTTP_PORT)}"; HTTP_PORT="${HTTP_PORT:-8000}"
+BRIDGE_PORT="${BRIDGE_PORT:-$(config_value BRIDGE_PORT)}"; BRIDGE_PORT="${BRIDGE_PORT:-7000}"
 FAKE_PRODUCTS_PORT="${FAKE_PRODUCTS_PORT:-8001}"
 export HTTP_PORT
 export PRODUCTS_BASE_URL="${PRODUCTS_BASE_URL:-http://localhost:$FAKE_PRODUCTS_PORT}"
@@ -137,6 +138,7 @@ if kill -0 "$APP_PID" 2>/dev/null; then
     Swagger UI     http://localhost:$HTTP_PORT/docs
     contract       http://localhost:$HTTP_PORT/openapi.yaml
     health         http://localhost:$HTTP_PORT/health/ready
+    TCP bridge     127.0.0.1:$BRIDGE_PORT (docs/bridge.md; demos: node examples/node/demo.js, python3 examples/python/demo.py)
     fake-products  http://localhost:$FAKE_PRODUCTS_PORT/api/product/?page=1
     API token      $API_TOKEN_WHERE (fingerprint sha256:$(fingerprint "$API_TOKEN"))
     get a JWT      curl -s -X POST localhost:$HTTP_PORT/v1/auth/token -H 'content-type: application/json' -d "{\"token\":\"\$($API_TOKEN_READ)\"}"

@@ -1,7 +1,9 @@
 package com.favoriteproducts;
 
+import com.favoriteproducts.bridge.BridgeVerticle;
 import com.favoriteproducts.cluster.Nodes;
 import com.favoriteproducts.config.AppConfig;
+import com.favoriteproducts.config.BridgeConfig;
 import com.favoriteproducts.config.DeployConfig;
 import com.favoriteproducts.config.HttpConfig;
 import com.favoriteproducts.config.JwtConfig;
@@ -33,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Loads the configuration, builds Vert.x and deploys the verticles named by {@code VERTICLES}
- * (a comma list of {@code http, customers, favorites, favorites-jobs, products, webhooks}; default all).
+ * (a comma list of {@code http, customers, favorites, favorites-jobs, products, webhooks, bridge}; default all; the TCP
+ * event-bus bridge, {@code bridge}, is skipped when BRIDGE_ENABLED=false).
  */
 public final class Main {
 
@@ -45,7 +48,10 @@ public final class Main {
   public static final String FAVORITES_JOBS = "favorites-jobs";
   public static final String PRODUCTS = "products";
   public static final String WEBHOOKS = "webhooks";
-  static final List<String> ALL = List.of(HTTP, CUSTOMERS, FAVORITES, FAVORITES_JOBS, PRODUCTS, WEBHOOKS);
+  public static final String BRIDGE = "bridge";
+  static final List<String> ALL = List.of(HTTP, CUSTOMERS, FAVORITES, FAVORITES_JOBS, PRODUCTS, WEBHOOKS, BRIDGE);
+  /** The edges: they take requests from outside, so they open last and close first. */
+  private static final List<String> EDGES = List.of(HTTP, BRIDGE);
 
   private Main() {
   }
@@ -94,13 +100,13 @@ public final class Main {
   }
 
   /**
-   * Graceful stop: the HTTP verticles first (no new requests; those in flight finish, bounded by
+   * Graceful stop: the edges first, HTTP and the bridge together (no new requests; those in flight finish, bounded by
    * SHUTDOWN_TIMEOUT_MS), then the job consumers (unacked jobs go back to RabbitMQ), then the rest; closing Vert.x
    * last leaves the cluster and closes what is left.
    */
   public static Future<Void> shutdown(Vertx vertx, Map<String, String> deployments) {
-    Future<Void> chain = undeploy(vertx, deployments, List.of(HTTP)).compose(v -> undeploy(vertx, deployments, List.of(FAVORITES_JOBS)));
-    List<String> rest = deployments.keySet().stream().filter(n -> !n.equals(HTTP) && !n.equals(FAVORITES_JOBS)).toList();
+    Future<Void> chain = undeploy(vertx, deployments, EDGES).compose(v -> undeploy(vertx, deployments, List.of(FAVORITES_JOBS)));
+    List<String> rest = deployments.keySet().stream().filter(n -> !EDGES.contains(n) && !n.equals(FAVORITES_JOBS)).toList();
     chain = chain.compose(v -> undeploy(vertx, deployments, rest));
     return chain.eventually(vertx::close);
   }
@@ -168,11 +174,20 @@ public final class Main {
     // Verticles that touch no table while they start (their pools connect on first use) deploy while the schema is
     // migrated; the job worker, whose start sweeps the jobs table, once it is ready. The HTTP gate waits for both.
     Map<String, Future<String>> deployments = new LinkedHashMap<>();
+    BridgeConfig bridge;
+    try {
+      bridge = names.contains(BRIDGE) ? BridgeConfig.from(config) : null;
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (bridge != null && !bridge.enabled()) {
+      LOG.info("the TCP event-bus bridge is off (BRIDGE_ENABLED=false)");
+    }
     for (String name : names) {
       DeploymentOptions options = new DeploymentOptions().setConfig(config);
       switch (name) {
-        case HTTP -> {
-          // deployed above, in parallel
+        case HTTP, BRIDGE -> {
+          // the edges: HTTP deployed above, in parallel; the bridge once the back-ends are up (below)
         }
         case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
           options.setConfig(PgConfig.withPoolSize(config, pools.customers()))
@@ -204,8 +219,17 @@ public final class Main {
       LOG.info("back-end verticles deployed after {} ms", (System.nanoTime() - t0) / 1_000_000);
       return ids;
     });
+    // Like the HTTP edge, the bridge takes frames only once what serves them is deployed: it is deployed then.
+    Future<Map<String, String>> withBridge = bridge == null || !bridge.enabled() ? backends
+      : backends.compose(ids -> vertx.deployVerticle(BridgeVerticle.class, new DeploymentOptions().setConfig(config)
+        .setInstances(bridge.instances())).map(id -> {
+          Map<String, String> with = new LinkedHashMap<>(ids);
+          with.put(BRIDGE, id);
+          LOG.info("TCP event-bus bridge listening on {}:{}", bridge.host(), bridge.port());
+          return with;
+        }));
     if (gate == null) {
-      return backends;
+      return withBridge;
     }
     backends.onComplete(ar -> {
       if (ar.succeeded()) {
@@ -214,8 +238,8 @@ public final class Main {
         gate.fail(ar.cause());
       }
     });
-    return Future.all(backends, http).map(cf -> {
-      Map<String, String> ids = new LinkedHashMap<>(backends.result());
+    return Future.all(withBridge, http).map(cf -> {
+      Map<String, String> ids = new LinkedHashMap<>(withBridge.result());
       ids.put(HTTP, http.result());
       return ids;
     });

@@ -11,7 +11,11 @@ public record Principal(String subject, String scope, String jti, long exp) {
   public static final String CUSTOMER = "customer";
 
   public static Principal of(RoutingContext rc) {
-    User user = rc.user();
+    return of(rc.user());
+  }
+
+  /** The principal of a verified token ({@code JWTAuth.authenticate}'s user: the HTTP edge's, the bridge's); null for none. */
+  public static Principal of(User user) {
     if (user == null) {
       return null;
     }

@@ -57,9 +57,10 @@ public final class ClusterHarness implements AutoCloseable {
       .connectingTo(com.favoriteproducts.config.PgConfig.from(baseConfig).connectOptions()).using(vertx).build();
   }
 
-  /** Starts a node running the given verticles (HTTP on a free port when it runs "http"). */
+  /** Starts a node running the given verticles (HTTP and the bridge on free ports when it runs them). */
   public NodeProcess start(String name, String verticles) {
-    JsonObject c = baseConfig.copy().put("VERTICLES", verticles).put("HTTP_PORT", TestApp.freePort());
+    JsonObject c = baseConfig.copy().put("VERTICLES", verticles).put("HTTP_PORT", TestApp.freePort())
+      .put("BRIDGE_PORT", TestApp.freePort());
     NodeProcess node = NodeProcess.start(name, c, c.getInteger("HTTP_PORT"));
     nodes.add(node);
     return node;

@@ -18,11 +18,14 @@ public final class NodeProcess implements AutoCloseable {
 
   public final String name;
   public final int httpPort;
+  /** BRIDGE_PORT of its configuration (0 when unset: then the node's bridge, if it runs one, is on 7000). */
+  public final int bridgePort;
   private final Process process;
   private final Path log;
 
-  private NodeProcess(String name, Process process, Path log, int httpPort) {
+  private NodeProcess(String name, Process process, Path log, int httpPort, int bridgePort) {
     this.name = name;
+    this.bridgePort = bridgePort;
     this.process = process;
     this.log = log;
     this.httpPort = httpPort;
@@ -47,7 +50,8 @@ public final class NodeProcess implements AutoCloseable {
         }
       }
       pb.redirectErrorStream(true).redirectOutput(log.toFile());
-      return new NodeProcess(name, pb.start(), log, httpPort);
+      return new NodeProcess(name, pb.start(), log, httpPort,
+        com.favoriteproducts.config.AppConfig.integer(config, "BRIDGE_PORT", 0));
     } catch (IOException e) {
       throw new IllegalStateException("cannot start node " + name, e);
     }

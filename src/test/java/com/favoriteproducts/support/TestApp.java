@@ -58,6 +58,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
   public WebClient http;
   public Pool db;
   public int port;
+  /** The TCP event-bus bridge's port (BRIDGE_PORT; the bridge runs when VERTICLES names it). */
+  public int bridgePort;
   /** The in-process product API stand-in and its admin routes. */
   public FakeProducts fakeProducts;
   /** Its base URL (what PRODUCTS_BASE_URL is set to by default). */
@@ -79,6 +81,7 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
     this.vertx = vertx;
     this.config = config;
     this.port = port;
+    this.bridgePort = com.favoriteproducts.config.AppConfig.integer(config, "BRIDGE_PORT", 0);
     this.fakeProducts = fakeProducts;
     this.fakeProductsUrl = fakeProducts.url;
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
@@ -127,7 +130,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
       .put("API_TOKEN", API_TOKEN).put("JWT_SECRET", JWT_SECRET).put("JWT_ALGORITHM", "HS256")
       .put("JWT_ISSUER", "favorite-products").put("JWT_TTL_SECONDS", 3600)
       .put("PRODUCTS_INSTANCES", 1).put("FAVORITES_INSTANCES", 2)
-      .put("VERTICLES", "http,customers,products,favorites,favorites-jobs,webhooks")
+      .put("BRIDGE_PORT", freePort()).put("BRIDGE_HOST", "127.0.0.1")
+      .put("VERTICLES", "http,customers,products,favorites,favorites-jobs,webhooks,bridge")
       // Tests' webhook receivers listen on loopback; WebhookTargetsTest turns this off.
       .put("WEBHOOKS_ALLOW_PRIVATE_TARGETS", true);
   }
