@@ -95,6 +95,9 @@ public class CustomerVerticle extends VerticleBase {
       .onSuccess(c -> changed(id, "updated"));
   }
 
+  /** Runs of a customer delete's transaction when PostgreSQL rolls it back to break a deadlock. */
+  static final int DELETE_ATTEMPTS = 3;
+
   private Future<JsonObject> delete(Message<JsonObject> msg) {
     UUID id = id(msg);
     Integer ifMatch = Fields.body(msg).getInteger("ifMatch");
@@ -102,14 +105,32 @@ public class CustomerVerticle extends VerticleBase {
     // same transaction: that waits for a store of them in progress (rather than deadlocking with it on the job and
     // customer rows), and whoever waits for them hears "cancelled" (their rows then go with the customer).
     // Nothing deleted (unknown, or another version): the transaction rolls back, the cancels with it.
-    return pool.withTransaction(tx -> JobRepository.cancelPending(tx, id, null)
-        .compose(cancelled -> CustomerRepository.delete(tx, id, ifMatch)
-          .compose(n -> n > 0 ? Future.succeededFuture(cancelled) : Future.<List<Job>>failedFuture(NOT_DELETED))))
+    return deleteInTransaction(id, ifMatch, DELETE_ATTEMPTS)
       .compose(cancelled -> {
         cancelled.forEach(j -> vertx.eventBus().publish(Addresses.jobCompleted(j.id().toString()), j.toJson()));
         return Future.succeededFuture(new JsonObject().put("id", id.toString()).put("deleted", true));
       }, err -> err == NOT_DELETED ? missOrStale(id) : Future.failedFuture(err))
       .onSuccess(r -> changed(id, "deleted"));
+  }
+
+  /**
+   * The delete's transaction, run again when PostgreSQL breaks a deadlock by rolling it back. One is possible: an add
+   * accepted after the cancel read the customer's pending jobs, and stored by the job worker at that moment, holds its
+   * job row (which the cascade must delete) while it waits for the customer row (which the DELETE holds). Run again,
+   * the cancel sees that job too.
+   */
+  private Future<List<Job>> deleteInTransaction(UUID id, Integer ifMatch, int attemptsLeft) {
+    return pool.withTransaction(tx -> JobRepository.cancelPending(tx, id, null)
+        .compose(cancelled -> CustomerRepository.delete(tx, id, ifMatch)
+          .compose(n -> n > 0 ? Future.succeededFuture(cancelled) : Future.<List<Job>>failedFuture(NOT_DELETED))))
+      .recover(err -> {
+        if (attemptsLeft > 1 && DbErrors.isRetryable(err)) {
+          LOG.info("deleting customer {}: {} (SQLSTATE {}), running the transaction again", id, err.getMessage(),
+            DbErrors.sqlState(err));
+          return deleteInTransaction(id, ifMatch, attemptsLeft - 1);
+        }
+        return Future.failedFuture(err);
+      });
   }
 
   /** Tells every node (edge caches, other services) that this customer's data changed. */
@@ -152,6 +173,7 @@ public class CustomerVerticle extends VerticleBase {
         err.getMessage());
       return new BusFailure(BusFailure.BAD_REQUEST, "the request holds a value that cannot be stored");
     }
+    LOG.warn("customer storage failed (SQLSTATE {}): {}", DbErrors.sqlState(err), err.toString());
     return new BusFailure(BusFailure.UNAVAILABLE, "customer storage is unavailable");
   }
 

@@ -11,6 +11,17 @@ public final class DbErrors {
   public static final String UNIQUE_VIOLATION = "23505";
   public static final String FOREIGN_KEY_VIOLATION = "23503";
 
+  public static final String DEADLOCK_DETECTED = "40P01";
+  public static final String SERIALIZATION_FAILURE = "40001";
+
+  /**
+   * A transaction PostgreSQL rolled back to break a deadlock or a serialization conflict: nothing of it stayed, and
+   * running it again is the documented remedy.
+   */
+  public static boolean isRetryable(Throwable err) {
+    return is(err, DEADLOCK_DETECTED) || is(err, SERIALIZATION_FAILURE);
+  }
+
   /** SQLSTATE class 22: a value the database cannot take (NUL in text, out of range, bad encoding, ...). */
   public static final String DATA_EXCEPTION_CLASS = "22";
 
