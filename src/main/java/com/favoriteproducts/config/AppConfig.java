@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -102,5 +104,31 @@ public final class AppConfig {
     }
     String s = v == null ? "" : v.toString().trim();
     return s.isEmpty() ? def : s.equalsIgnoreCase("true") || s.equals("1") || s.equalsIgnoreCase("yes");
+  }
+
+  /** A comma list of positive milliseconds (retry schedules): at least one; the key names itself in the error. */
+  public static List<Long> delaysMs(JsonObject c, String key, String def) {
+    String spec = str(c, key, def);
+    List<Long> out = new ArrayList<>();
+    for (String part : spec.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      long ms;
+      try {
+        ms = Long.parseLong(p);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " must be a comma list of milliseconds, got '" + spec + "'");
+      }
+      if (ms < 1) {
+        throw new IllegalArgumentException(key + " values must be >= 1, got " + ms);
+      }
+      out.add(ms);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(key + " must name at least one delay");
+    }
+    return List.copyOf(out);
   }
 }

@@ -2,10 +2,10 @@ package com.favoriteproducts.config;
 
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import static com.favoriteproducts.config.AppConfig.delaysMs;
 import static com.favoriteproducts.config.AppConfig.integer;
 import static com.favoriteproducts.config.AppConfig.longValue;
 import static com.favoriteproducts.config.AppConfig.str;
@@ -47,7 +47,7 @@ public record JobsConfig(int maxPerCustomer, int waitMaxSeconds, long listProduc
     JobsConfig cfg = new JobsConfig(integer(c, "FAVORITES_MAX_PER_CUSTOMER", 10_000),
       integer(c, "FAVORITES_WAIT_MAX_SECONDS", 30), longValue(c, "FAVORITES_LIST_PRODUCTS_TIMEOUT_MS", 3000),
       integer(c, "JOBS_PREFETCH", 50), integer(c, "JOBS_MAX_ATTEMPTS", 12),
-      delays(str(c, "JOBS_RETRY_DELAYS_MS", DEFAULT_RETRY_DELAYS)), longValue(c, "JOBS_PRODUCT_TIMEOUT_MS", 10_000),
+      delaysMs(c, "JOBS_RETRY_DELAYS_MS", DEFAULT_RETRY_DELAYS), longValue(c, "JOBS_PRODUCT_TIMEOUT_MS", 10_000),
       longValue(c, "JOBS_SWEEP_INTERVAL_MS", 5000), longValue(c, "JOBS_UNPUBLISHED_AFTER_MS", 5000),
       longValue(c, "JOBS_STALE_AFTER_MS", 300_000), integer(c, "JOBS_RETENTION_HOURS", 168),
       integer(c, "JOBS_INVALID_PRODUCT_MAX_ATTEMPTS", 3), longValue(c, "JOBS_RETENTION_INTERVAL_MS", 600_000),
@@ -82,29 +82,5 @@ public record JobsConfig(int maxPerCustomer, int waitMaxSeconds, long listProduc
       total += delayBefore(next);
     }
     return total;
-  }
-
-  static List<Long> delays(String spec) {
-    List<Long> out = new ArrayList<>();
-    for (String part : spec.split(",")) {
-      String p = part.trim();
-      if (p.isEmpty()) {
-        continue;
-      }
-      long ms;
-      try {
-        ms = Long.parseLong(p);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("JOBS_RETRY_DELAYS_MS must be a comma list of milliseconds, got '" + spec + "'");
-      }
-      if (ms < 1) {
-        throw new IllegalArgumentException("JOBS_RETRY_DELAYS_MS values must be >= 1, got " + ms);
-      }
-      out.add(ms);
-    }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("JOBS_RETRY_DELAYS_MS must name at least one delay");
-    }
-    return List.copyOf(out);
   }
 }

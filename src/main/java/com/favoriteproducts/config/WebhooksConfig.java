@@ -2,13 +2,12 @@ package com.favoriteproducts.config;
 
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static com.favoriteproducts.config.AppConfig.bool;
+import static com.favoriteproducts.config.AppConfig.delaysMs;
 import static com.favoriteproducts.config.AppConfig.integer;
 import static com.favoriteproducts.config.AppConfig.longValue;
-import static com.favoriteproducts.config.AppConfig.str;
 
 /**
  * Webhook settings (WEBHOOKS_* keys).
@@ -41,7 +40,7 @@ public record WebhooksConfig(boolean allowPrivateTargets, long timeoutMs, List<L
 
   public static WebhooksConfig from(JsonObject c) {
     WebhooksConfig cfg = new WebhooksConfig(bool(c, "WEBHOOKS_ALLOW_PRIVATE_TARGETS", false),
-      longValue(c, "WEBHOOKS_TIMEOUT_MS", 5000), delays(str(c, "WEBHOOKS_RETRY_DELAYS_MS", DEFAULT_RETRY_DELAYS)),
+      longValue(c, "WEBHOOKS_TIMEOUT_MS", 5000), delaysMs(c, "WEBHOOKS_RETRY_DELAYS_MS", DEFAULT_RETRY_DELAYS),
       longValue(c, "WEBHOOKS_POLL_MS", 1000), integer(c, "WEBHOOKS_MAX_IN_FLIGHT", 64),
       integer(c, "WEBHOOKS_MAX_IN_FLIGHT_PER_WEBHOOK", 4), longValue(c, "WEBHOOKS_ROTATION_GRACE_SECONDS", 86_400),
       integer(c, "WEBHOOKS_MAX_COUNT", 100), integer(c, "WEBHOOKS_RETENTION_HOURS", 168),
@@ -76,26 +75,5 @@ public record WebhooksConfig(boolean allowPrivateTargets, long timeoutMs, List<L
   /** The lease of a claimed delivery: two attempt timeouts (resolution and request each bounded by one). */
   public long leaseMs() {
     return 2 * timeoutMs + dnsTimeoutMs;
-  }
-
-  static List<Long> delays(String spec) {
-    List<Long> out = new ArrayList<>();
-    for (String part : spec.split(",")) {
-      String p = part.trim();
-      if (p.isEmpty()) {
-        continue;
-      }
-      try {
-        long ms = Long.parseLong(p);
-        if (ms < 1) {
-          throw new NumberFormatException();
-        }
-        out.add(ms);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("WEBHOOKS_RETRY_DELAYS_MS must be a comma list of positive milliseconds,"
-          + " got '" + spec + "'");
-      }
-    }
-    return List.copyOf(out);
   }
 }
