@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * quorum), without losing a message. It runs after every connection of a quorum worker, on a connection of its own
  * (an error here, e.g. a legacy queue declared with other arguments, closes only that channel, never the worker's):
  * <ol>
- *   <li>the classic {@code <p>.work} and {@code <p>.dead} queues are unbound from their exchanges (nothing new reaches
- *   them), then emptied one message at a time into the work / dead-letter exchange (now routed to the quorum
+ *   <li>the classic {@code <p>.work} and {@code <p>.dead} queues are both unbound from their exchanges (nothing new
+ *   reaches them, not even a moved message dead-lettered meanwhile), then emptied one message at a time into the work / dead-letter exchange (now routed to the quorum
  *   queues), each acknowledged only once the broker confirmed its copy (a crash in between duplicates, never loses:
  *   the worker's store is idempotent by job id);</li>
  *   <li>the classic retry queues are left to expire: they already dead-letter to the work exchange, so each message
@@ -55,9 +55,13 @@ final class QueueMigration {
     int[] moved = {0};
     return c.start()
       .compose(v -> c.confirmSelect())
-      .compose(v -> migrate(c, classic.workQueue(), classic.workArgs(), quorum.workExchange(), RabbitTopology.ROUTING_KEY,
-        moved))
-      .compose(v -> migrate(c, classic.deadQueue(), classic.deadArgs(), quorum.deadExchange(), "", moved))
+      // Both unbound before anything moves: a moved job dead-lettered meanwhile must not land in the classic queue too.
+      .compose(v -> unbind(c, classic.workQueue(), classic.workArgs(), classic.workExchange(), RabbitTopology.ROUTING_KEY))
+      .compose(v -> unbind(c, classic.deadQueue(), classic.deadArgs(), classic.deadExchange(), ""))
+      .compose(v -> move(c, classic.workQueue(), quorum.workExchange(), RabbitTopology.ROUTING_KEY, moved))
+      .compose(v -> deleteIfDrained(c, classic.workQueue(), classic.workArgs()))
+      .compose(v -> move(c, classic.deadQueue(), quorum.deadExchange(), "", moved))
+      .compose(v -> deleteIfDrained(c, classic.deadQueue(), classic.deadArgs()))
       .compose(v -> {
         Future<Void> f = Future.succeededFuture();
         for (long d : classic.delays()) {
@@ -80,13 +84,9 @@ final class QueueMigration {
       .onComplete(ar -> running = false);
   }
 
-  private Future<Void> migrate(RabbitMQClient c, String queue, JsonObject args, String toExchange, String routingKey,
-                               int[] moved) {
-    String boundTo = queue.equals(classic.workQueue()) ? classic.workExchange() : classic.deadExchange();
-    return c.queueDeclare(queue, true, false, false, args)
-      .compose(ok -> c.queueUnbind(queue, boundTo, routingKey))
-      .compose(v -> move(c, queue, toExchange, routingKey, moved))
-      .compose(v -> deleteIfDrained(c, queue, args));
+  private static Future<Void> unbind(RabbitMQClient c, String queue, JsonObject args, String exchange,
+                                     String routingKey) {
+    return c.queueDeclare(queue, true, false, false, args).compose(ok -> c.queueUnbind(queue, exchange, routingKey));
   }
 
   private Future<Void> move(RabbitMQClient c, String queue, String toExchange, String routingKey, int[] moved) {
