@@ -15,15 +15,28 @@ public final class Rabbit {
   private Rabbit() {
   }
 
-  /** A started client with the app's connection settings (stop it when done). */
+  /**
+   * A started client with the app's connection settings (stop it when done): the first of RABBITMQ_ADDRESSES that
+   * answers, as the service picks it.
+   */
   public static RabbitMQClient client(Vertx vertx, JsonObject config) {
-    RabbitMQClient c = RabbitMQClient.create(vertx, RabbitConfig.from(config).options());
-    await(c.start());
-    return c;
+    RabbitConfig rc = RabbitConfig.from(config);
+    RuntimeException last = null;
+    for (RabbitConfig.Endpoint e : rc.addresses()) {
+      RabbitMQClient c = RabbitMQClient.create(vertx, rc.options(e));
+      try {
+        await(c.start());
+        return c;
+      } catch (RuntimeException | AssertionError err) {
+        last = err instanceof RuntimeException r ? r : new IllegalStateException(err);
+      }
+    }
+    throw last;
   }
 
   public static RabbitTopology topology(JsonObject config) {
-    return new RabbitTopology(RabbitConfig.from(config).queuePrefix(), JobsConfig.from(config).retryDelaysMs());
+    RabbitConfig rc = RabbitConfig.from(config);
+    return new RabbitTopology(rc.queuePrefix(), JobsConfig.from(config).retryDelaysMs(), rc.quorum(), rc.deliveryLimit());
   }
 
   /** Deletes the queues and exchanges of the config's prefix; best effort (the broker may be the unreachable one). */

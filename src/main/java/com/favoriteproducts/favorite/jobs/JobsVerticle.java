@@ -55,7 +55,8 @@ public class JobsVerticle extends VerticleBase {
       .connectingTo(connectOptions(pg, cfg)).using(vertx).build();
     JobRepository jobs = new JobRepository(pool);
     JobMetrics metrics = new JobMetrics(AppMetrics.from(config()));
-    RabbitTopology topology = new RabbitTopology(rabbitConfig.queuePrefix(), cfg.retryDelaysMs());
+    RabbitTopology topology = new RabbitTopology(rabbitConfig.queuePrefix(), cfg.retryDelaysMs(),
+      rabbitConfig.quorum(), rabbitConfig.deliveryLimit());
     // Each (re)connection starts the consumer, then the sweeper (jobs left unpublished while it was down).
     rabbit = new RabbitConnection(vertx, rabbitConfig, topology, cfg.prefetch(), c -> consumer.consume(c),
       () -> publisher.sweep());

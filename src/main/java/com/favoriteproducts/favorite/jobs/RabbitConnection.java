@@ -32,6 +32,13 @@ import java.util.function.Function;
  * in its {@code addConnectionEstablishedCallback} and then runs {@code onConnected} (the consumer). While the broker
  * is unreachable the service keeps running: adds are durable in PostgreSQL.
  *
+ * <p>Failover: each connection attempt walks RABBITMQ_ADDRESSES in order and keeps the first endpoint that answers
+ * (one client per endpoint, so the order is the configured one and the log names the endpoint); when that connection
+ * is lost the next attempt starts again from the first address, skipping the dead one within the same attempt.
+ * Nothing is lost in a failover: publications awaiting a confirm fail (their jobs are republished by the sweeper),
+ * unacknowledged deliveries go back to their queue (quorum queues keep them on the surviving replicas).
+ * With quorum queues every connection also runs the {@link QueueMigration} from the classic queues of the prefix.
+ *
  * <p>Publications use publisher confirms: {@link #publish} completes when the broker has the message.
  */
 final class RabbitConnection {
@@ -53,6 +60,8 @@ final class RabbitConnection {
   private boolean closed;
   private long watchdog = -1;
   private long failures;
+  private RabbitConfig.Endpoint endpoint;
+  private final QueueMigration migration;
 
   RabbitConnection(Vertx vertx, RabbitConfig config, RabbitTopology topology, int prefetch,
                    Function<RabbitMQClient, Future<Void>> onConnected, Runnable afterConnect) {
@@ -62,6 +71,12 @@ final class RabbitConnection {
     this.prefetch = prefetch;
     this.onConnected = onConnected;
     this.afterConnect = afterConnect;
+    this.migration = new QueueMigration(vertx, config, topology);
+  }
+
+  /** The endpoint of the current connection, or null while disconnected. */
+  RabbitConfig.Endpoint endpoint() {
+    return connected() ? endpoint : null;
   }
 
   /**
@@ -152,7 +167,13 @@ final class RabbitConnection {
       return;
     }
     connecting = true;
-    RabbitMQClient c = RabbitMQClient.create(vertx, config.options());
+    attempt(0, attempted);
+  }
+
+  /** Tries the address at {@code index}, then the next ones, until one connects or all failed. */
+  private void attempt(int index, Promise<Void> attempted) {
+    RabbitConfig.Endpoint at = config.addresses().get(index);
+    RabbitMQClient c = RabbitMQClient.create(vertx, config.options(at));
     NavigableMap<Long, Promise<Void>> waiting = new ConcurrentSkipListMap<>();
     Promise<Void> declared = Promise.promise();
     // Runs on every connection of this client; start() does not wait for it, so the set-up below waits on `declared`.
@@ -167,27 +188,35 @@ final class RabbitConnection {
       .compose(v -> declared.future().timeout(30, TimeUnit.SECONDS))
       .compose(v -> onConnected.apply(c))
       .onComplete(ar -> {
-        connecting = false;
         if (ar.succeeded() && !closed) {
+          connecting = false;
           client = c;
+          endpoint = at;
           unconfirmed = waiting;
           channelInstance = channelInstance(c);
-          LOG.info("RabbitMQ connected to {}:{}; topology {}.* declared", config.host(), config.port(), prefix());
+          LOG.info("RabbitMQ connected to {} ({} of {} addresses); {} topology {}.* declared", at, index + 1,
+            config.addresses().size(), topology.quorum() ? "quorum" : "classic", topology.prefix());
           failures = 0;
           afterConnect.run();
-        } else {
-          if (ar.failed() && failures++ % 30 == 0) {
-            LOG.warn("RabbitMQ at {}:{} unreachable ({}); adds stay durable in PostgreSQL; retrying every {} ms",
-              config.host(), config.port(), ar.cause().getMessage(), config.reconnectIntervalMs());
+          migration.run(at);
+          attempted.tryComplete();
+          return;
+        }
+        c.stop().otherwiseEmpty();
+        if (!closed && index + 1 < config.addresses().size()) {
+          if (ar.failed()) {
+            LOG.debug("RabbitMQ at {} unreachable ({}); trying the next address", at, ar.cause().getMessage());
           }
-          c.stop().otherwiseEmpty();
+          attempt(index + 1, attempted);
+          return;
+        }
+        connecting = false;
+        if (ar.failed() && failures++ % 30 == 0) {
+          LOG.warn("RabbitMQ unreachable at {} ({}); adds stay durable in PostgreSQL; retrying every {} ms",
+            config.addresses(), ar.cause().getMessage(), config.reconnectIntervalMs());
         }
         attempted.tryComplete();
       });
-  }
-
-  private String prefix() {
-    return topology.workQueue().substring(0, topology.workQueue().length() - ".work".length());
   }
 
   /** The watchdog: replace a lost connection, or a channel the client silently reopened (its consumer is gone). */
@@ -197,7 +226,7 @@ final class RabbitConnection {
     }
     RabbitMQClient c = client;
     if (c != null && (!c.isConnected() || !c.isOpenChannel() || channelInstance(c) != channelInstance)) {
-      LOG.warn("RabbitMQ connection lost; reconnecting");
+      LOG.warn("RabbitMQ connection to {} lost; reconnecting", endpoint);
       client = null;
       failUnconfirmed(unconfirmed, "the RabbitMQ connection was lost");
       c.stop().otherwiseEmpty();
