@@ -100,7 +100,9 @@ public final class Denylist {
   private final RevocationConfig config;
   private final Redis client;
   private final RedisAPI redis;
-  private final Redis subscriberClient;
+  private final RedisOptions subscriberOptions;
+  /** Replaced on every reconnection in cluster mode (see {@link #reconnect}). */
+  private Redis subscriberClient;
   static final String LOCAL_MAP = "fp.auth.revoked";
   private final Map<String, Long> revoked;
   private final boolean cluster;
@@ -124,8 +126,9 @@ public final class Denylist {
     this.client = Redis.createClient(vertx, options);
     this.redis = RedisAPI.api(client);
     // Cluster mode: one more pooled connection per node, for the client's reloads of the slot map (see Admission).
-    this.subscriberClient = Redis.createClient(vertx, new RedisOptions(options)
-      .setMaxPoolSize(options.getType() == RedisClientType.CLUSTER ? 2 : 1));
+    this.subscriberOptions = new RedisOptions(options)
+      .setMaxPoolSize(options.getType() == RedisClientType.CLUSTER ? 2 : 1);
+    this.subscriberClient = Redis.createClient(vertx, subscriberOptions);
     this.revoked = vertx.sharedData().getLocalMap(LOCAL_MAP);
     this.cluster = options.getType() == RedisClientType.CLUSTER;
     this.prefix = cluster ? CLUSTER_PREFIX : PREFIX;
@@ -151,7 +154,8 @@ public final class Denylist {
       }
     }
     Future<Void> c = subscriber == null ? Future.succeededFuture() : subscriber.close();
-    return c.eventually(subscriberClient::close).eventually(client::close);
+    Redis sc = subscriberClient;
+    return c.eventually(sc::close).eventually(client::close);
   }
 
   /** Redis answers a PING within {@code timeoutMs} (readiness). */
@@ -188,11 +192,25 @@ public final class Denylist {
     subscriberClient.connect().onSuccess(conn -> {
       subscriber = conn;
       conn.handler(this::onMessage);
-      conn.exceptionHandler(err -> reconnect("subscriber failed: " + err.getMessage()));
-      conn.endHandler(v -> reconnect("subscriber closed"));
+      // Only the current subscriber's events count: closing a replaced one (or one node of a cluster connection
+      // after another) must not start more reconnections.
+      conn.exceptionHandler(err -> {
+        if (subscriber == conn) {
+          reconnect("subscriber failed: " + err.getMessage());
+        }
+      });
+      conn.endHandler(v -> {
+        if (subscriber == conn) {
+          reconnect("subscriber closed");
+        }
+      });
       conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL))
         .onSuccess(r -> resync())
-        .onFailure(err -> reconnect("cannot subscribe: " + err.getMessage()));
+        .onFailure(err -> {
+          if (subscriber == conn) {
+            reconnect("cannot subscribe: " + err.getMessage());
+          }
+        });
     }).onFailure(err -> reconnect("cannot connect: " + err.getMessage()));
   }
 
@@ -201,7 +219,19 @@ public final class Denylist {
       return;
     }
     LOG.warn("token revocations: {}; retrying in {} ms (known revocations stay enforced)", why, RECONNECT_MS);
+    RedisConnection old = subscriber;
     subscriber = null;
+    if (old != null) {
+      old.close(); // in cluster mode its connections to the nodes still alive are subscribed: let them go
+    }
+    if (cluster) {
+      // A cluster client that lost a node may keep a slot map naming it (seen: 30 s of "Failed to connect to all nodes"
+      // after a failover, while the other clients had recovered): each attempt starts from a new client, which reads
+      // the slot map afresh.
+      Redis stale = subscriberClient;
+      subscriberClient = Redis.createClient(vertx, subscriberOptions);
+      stale.close();
+    }
     vertx.setTimer(RECONNECT_MS, id -> subscribe());
   }
 
