@@ -3,6 +3,7 @@ package com.favoriteproducts.auth;
 import com.favoriteproducts.Deadlines;
 import com.favoriteproducts.config.RateLimitConfig;
 import com.favoriteproducts.config.RateLimitConfig.Bucket;
+import com.favoriteproducts.config.RedisSlots;
 import com.favoriteproducts.metrics.AppMetrics;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Context;
@@ -11,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +47,10 @@ import java.util.Map;
  * <p>Requests of a principal that arrive while its lease call is in flight wait for it (one call per principal at a
  * time, at most {@link #MAX_WAITING} waiting; more get 429). The lease calls of every principal that needs one in the
  * same event-loop turn go to Redis as one EVALSHA (the script loops over its keys); {@code ratelimit_lease_batch}
- * shows the sizes.
+ * shows the sizes. In cluster mode (REDIS_MODE=cluster) a script may only touch keys of one hash slot: the batch is
+ * split by the slot of each bucket's key and each part goes as its own EVALSHA (sent together, each to the master of
+ * its slot); buckets are not hash-tagged together, so principals spread over every master and a batch of distinct
+ * principals is then mostly one call per bucket.
  *
  * <p>Everything here is confined to the event loop of the HTTP verticle instance that created it (no locks): a lease
  * per principal per instance. One dedicated, pipelined connection per instance. When Redis fails or is slower than
@@ -128,6 +134,7 @@ public final class Admission {
   private final Context context;
   private final Redis client;
   private final RateLimitConfig config;
+  private final boolean cluster;
   private final DistributionSummary batchSizes;
   private final Map<String, Lease> customers = new HashMap<>();
   private final Map<String, Lease> admins = new HashMap<>(2);
@@ -142,11 +149,15 @@ public final class Admission {
 
   /** Create it in the HTTP verticle's {@code start()}: it is bound to that verticle's event loop. */
   public Admission(Vertx vertx, RedisOptions options, RateLimitConfig config, AppMetrics metrics) {
-    RedisOptions dedicated = new RedisOptions(options).setMaxPoolSize(1);
+    // In cluster mode the client reloads the slot map (every second, and on a MOVED) over a pooled connection to a
+    // seed: a pool of 1 held by our connection would leave that reload waiting for ever.
+    RedisOptions dedicated = new RedisOptions(options)
+      .setMaxPoolSize(options.getType() == RedisClientType.CLUSTER ? 2 : 1);
     dedicated.getNetClientOptions().setConnectTimeout((int) Math.max(config.timeoutMs(), 1000));
     this.context = vertx.getOrCreateContext();
     this.client = Redis.createClient(vertx, dedicated);
     this.config = config;
+    this.cluster = options.getType() == RedisClientType.CLUSTER;
     this.batchSizes = metrics.summary("ratelimit.lease.batch", "Buckets per Redis call of the rate limiter (its"
       + " count is the number of calls): lease calls of the principals that needed one in the same event-loop turn,"
       + " and give-backs of expired leases", new double[] {1, 2, 4, 8, 16, 32, 64, 128, 256});
@@ -185,8 +196,10 @@ public final class Admission {
       }
     }
     List<Future<?>> sent = new ArrayList<>();
-    for (int from = 0; connection != null && from < back.size(); from += MAX_BATCH) {
-      sent.add(send(back.subList(from, Math.min(back.size(), from + MAX_BATCH))));
+    for (List<Entry> part : bySlot(back)) {
+      for (int from = 0; connection != null && from < part.size(); from += MAX_BATCH) {
+        sent.add(send(part.subList(from, Math.min(part.size(), from + MAX_BATCH))));
+      }
     }
     return Future.join(sent).<Void>mapEmpty().otherwiseEmpty().eventually(() -> {
       closed = true;
@@ -261,8 +274,26 @@ public final class Admission {
 
   private void flush() {
     flushScheduled = false;
-    List<Entry> batch = pending;
+    List<Entry> all = pending;
     pending = new ArrayList<>();
+    for (List<Entry> batch : bySlot(all)) {
+      flush(batch);
+    }
+  }
+
+  /** The batch as it is in standalone mode; in cluster mode, one part per hash slot of the keys. */
+  private List<List<Entry>> bySlot(List<Entry> batch) {
+    if (!cluster || batch.size() < 2) {
+      return List.of(batch);
+    }
+    Map<Integer, List<Entry>> parts = new LinkedHashMap<>();
+    for (Entry e : batch) {
+      parts.computeIfAbsent(RedisSlots.slot(e.key()), s -> new ArrayList<>(2)).add(e);
+    }
+    return new ArrayList<>(parts.values());
+  }
+
+  private void flush(List<Entry> batch) {
     for (int from = 0; from < batch.size(); from += MAX_BATCH) {
       List<Entry> part = batch.subList(from, Math.min(batch.size(), from + MAX_BATCH));
       send(part).onComplete(ar -> {

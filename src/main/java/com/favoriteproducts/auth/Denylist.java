@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
@@ -33,6 +34,13 @@ import java.util.Map;
  * log lost entries an instance had not read yet (trimmed), and every {@code RESYNC_MS}, the set is reloaded from the keys
  * (SCAN) and the log followed from where it ends.
  *
+ * <p>In cluster mode (REDIS_MODE=cluster) the keys share the hash tag {@code {revocations}} so that the script's keys
+ * are in one slot: {@code fp:{revocations}:revoked:<jti>}, the log {@code fp:{revocations}:log}, and an index, the
+ * sorted set {@code fp:{revocations}:index} of {@code <jti>:<exp>} scored by exp (expired members dropped by each
+ * revocation), which the full load reads instead of a SCAN (a SCAN walks one node only). Revocations are few: one
+ * master holding them all is no hot spot. The channel is the same: a PUBLISH reaches subscribers on every node of
+ * a cluster, and the subscriber's SUBSCRIBE goes to one master.
+ *
  * <p>Redis being down does not take the API down: checks go on against the in-memory set (revocations known so far
  * stay enforced), and new revocations answer 503. The README says so.
  */
@@ -42,13 +50,20 @@ public final class Denylist {
   static final String PREFIX = "fp:revoked:";
   static final String CHANNEL = "fp:revocations";
   static final String LOG_KEY = "fp:revocations:log";
+  static final String CLUSTER_PREFIX = "fp:{revocations}:revoked:";
+  static final String CLUSTER_LOG_KEY = "fp:{revocations}:log";
+  static final String CLUSTER_INDEX_KEY = "fp:{revocations}:index";
   private static final long RESYNC_MS = 60_000;
   private static final long RECONNECT_MS = 2_000;
   private static final int POLL_COUNT = 1000;
 
-  /** KEYS[1] the key, KEYS[2] the log; ARGV: exp, ttl seconds, log length, jti, channel. */
+  /** KEYS[1] the key, KEYS[2] the log, KEYS[3] the index (cluster mode only); ARGV: exp, ttl seconds, log length, jti, channel. */
   static final String REVOKE = """
     redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+    if KEYS[3] then
+      redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. redis.call('TIME')[1])
+      redis.call('ZADD', KEYS[3], ARGV[1], ARGV[4] .. ':' .. ARGV[1])
+    end
     redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'jti', ARGV[4], 'exp', ARGV[1])
     return redis.call('PUBLISH', ARGV[5], ARGV[4] .. ':' .. ARGV[1])
     """;
@@ -85,9 +100,14 @@ public final class Denylist {
   private final RevocationConfig config;
   private final Redis client;
   private final RedisAPI redis;
-  private final Redis subscriberClient;
+  private final RedisOptions subscriberOptions;
+  /** Replaced on every reconnection in cluster mode (see {@link #reconnect}). */
+  private Redis subscriberClient;
   static final String LOCAL_MAP = "fp.auth.revoked";
   private final Map<String, Long> revoked;
+  private final boolean cluster;
+  private final String prefix;
+  private final String logKey;
   private RedisConnection subscriber;
   private long resyncTimer = -1;
   private long pollTimer = -1;
@@ -105,8 +125,14 @@ public final class Denylist {
     this.config = config;
     this.client = Redis.createClient(vertx, options);
     this.redis = RedisAPI.api(client);
-    this.subscriberClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+    // Cluster mode: one more pooled connection per node, for the client's reloads of the slot map (see Admission).
+    this.subscriberOptions = new RedisOptions(options)
+      .setMaxPoolSize(options.getType() == RedisClientType.CLUSTER ? 2 : 1);
+    this.subscriberClient = Redis.createClient(vertx, subscriberOptions);
     this.revoked = vertx.sharedData().getLocalMap(LOCAL_MAP);
+    this.cluster = options.getType() == RedisClientType.CLUSTER;
+    this.prefix = cluster ? CLUSTER_PREFIX : PREFIX;
+    this.logKey = cluster ? CLUSTER_LOG_KEY : LOG_KEY;
   }
 
   /** Subscribes, loads the current set and follows the log; never fails (Redis may be down: it retries). */
@@ -128,7 +154,8 @@ public final class Denylist {
       }
     }
     Future<Void> c = subscriber == null ? Future.succeededFuture() : subscriber.close();
-    return c.eventually(subscriberClient::close).eventually(client::close);
+    Redis sc = subscriberClient;
+    return c.eventually(sc::close).eventually(client::close);
   }
 
   /** Redis answers a PING within {@code timeoutMs} (readiness). */
@@ -140,8 +167,11 @@ public final class Denylist {
   public Future<Void> revoke(String jti, long expEpochSeconds) {
     long ttl = Math.max(1, expEpochSeconds - nowSeconds());
     String exp = Long.toString(expEpochSeconds);
-    return client.send(Request.cmd(Command.EVAL).arg(REVOKE).arg(2).arg(PREFIX + jti).arg(LOG_KEY).arg(exp).arg(ttl)
-        .arg(config.logMaxLength()).arg(jti).arg(CHANNEL))
+    Request r = Request.cmd(Command.EVAL).arg(REVOKE).arg(cluster ? 3 : 2).arg(prefix + jti).arg(logKey);
+    if (cluster) {
+      r.arg(CLUSTER_INDEX_KEY);
+    }
+    return client.send(r.arg(exp).arg(ttl).arg(config.logMaxLength()).arg(jti).arg(CHANNEL))
       .onSuccess(n -> revoked.put(jti, expEpochSeconds))
       .mapEmpty();
   }
@@ -162,11 +192,25 @@ public final class Denylist {
     subscriberClient.connect().onSuccess(conn -> {
       subscriber = conn;
       conn.handler(this::onMessage);
-      conn.exceptionHandler(err -> reconnect("subscriber failed: " + err.getMessage()));
-      conn.endHandler(v -> reconnect("subscriber closed"));
+      // Only the current subscriber's events count: closing a replaced one (or one node of a cluster connection
+      // after another) must not start more reconnections.
+      conn.exceptionHandler(err -> {
+        if (subscriber == conn) {
+          reconnect("subscriber failed: " + err.getMessage());
+        }
+      });
+      conn.endHandler(v -> {
+        if (subscriber == conn) {
+          reconnect("subscriber closed");
+        }
+      });
       conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL))
         .onSuccess(r -> resync())
-        .onFailure(err -> reconnect("cannot subscribe: " + err.getMessage()));
+        .onFailure(err -> {
+          if (subscriber == conn) {
+            reconnect("cannot subscribe: " + err.getMessage());
+          }
+        });
     }).onFailure(err -> reconnect("cannot connect: " + err.getMessage()));
   }
 
@@ -175,7 +219,19 @@ public final class Denylist {
       return;
     }
     LOG.warn("token revocations: {}; retrying in {} ms (known revocations stay enforced)", why, RECONNECT_MS);
+    RedisConnection old = subscriber;
     subscriber = null;
+    if (old != null) {
+      old.close(); // in cluster mode its connections to the nodes still alive are subscribed: let them go
+    }
+    if (cluster) {
+      // A cluster client that lost a node may keep a slot map naming it (seen: 30 s of "Failed to connect to all nodes"
+      // after a failover, while the other clients had recovered): each attempt starts from a new client, which reads
+      // the slot map afresh.
+      Redis stale = subscriberClient;
+      subscriberClient = Redis.createClient(vertx, subscriberOptions);
+      stale.close();
+    }
     vertx.setTimer(RECONNECT_MS, id -> subscribe());
   }
 
@@ -206,7 +262,7 @@ public final class Denylist {
     }
     polling = true;
     String from = lastId;
-    client.send(Request.cmd(Command.EVAL).arg(POLL).arg(1).arg(LOG_KEY).arg(from).arg(POLL_COUNT))
+    client.send(Request.cmd(Command.EVAL).arg(POLL).arg(1).arg(logKey).arg(from).arg(POLL_COUNT))
       .onComplete(ar -> polling = false)
       .onSuccess(r -> {
         long added = r.get(0).toLong();
@@ -262,7 +318,7 @@ public final class Denylist {
       return Future.succeededFuture();
     }
     syncing = true;
-    return client.send(Request.cmd(Command.EVAL).arg(END).arg(1).arg(LOG_KEY))
+    return client.send(Request.cmd(Command.EVAL).arg(END).arg(1).arg(logKey))
       .compose(end -> load().map(end))
       .onSuccess(end -> {
         lastId = end.get(0).toString();
@@ -274,6 +330,21 @@ public final class Denylist {
   }
 
   private Future<Void> load() {
+    if (cluster) {
+      return client.send(Request.cmd(Command.ZRANGEBYSCORE).arg(CLUSTER_INDEX_KEY).arg(nowSeconds()).arg("+inf"))
+        .map(members -> {
+          for (Response m : members) {
+            String member = m.toString();
+            int colon = member.lastIndexOf(':');
+            try {
+              revoked.put(member.substring(0, colon), Long.parseLong(member.substring(colon + 1)));
+            } catch (RuntimeException ignored) {
+              // not one of ours
+            }
+          }
+          return (Void) null;
+        });
+    }
     return scan("0", new ArrayList<>()).compose(keys -> {
       if (keys.isEmpty()) {
         return Future.<Void>succeededFuture();
@@ -283,7 +354,7 @@ public final class Denylist {
           Response v = values.get(i);
           if (v != null) {
             try {
-              revoked.put(keys.get(i).substring(PREFIX.length()), Long.parseLong(v.toString()));
+              revoked.put(keys.get(i).substring(prefix.length()), Long.parseLong(v.toString()));
             } catch (NumberFormatException ignored) {
               // not one of ours
             }
