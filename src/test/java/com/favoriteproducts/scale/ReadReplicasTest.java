@@ -94,8 +94,11 @@ class ReadReplicasTest {
       + " WHERE relname = 'favorites'").execute()).iterator().next().getLong(0);
   }
 
+  /** A count on the replica; its statistics flushed at once (the test's own scans must not show up later). */
   private static long replicaRows(String sql, Object... params) {
-    return await(replicaDb.preparedQuery(sql).execute(Tuple.from(params))).iterator().next().getLong(0);
+    long n = await(replicaDb.preparedQuery(sql).execute(Tuple.from(params))).iterator().next().getLong(0);
+    await(replicaDb.query("SELECT pg_stat_force_next_flush()").execute());
+    return n;
   }
 
   @Test
@@ -186,6 +189,49 @@ class ReadReplicasTest {
 
   @Test
   @Order(3)
+  @DisplayName("a replica behind by more than PG_READ_MAX_LAG_MS while the primary is written: LAGGING, readiness"
+    + " DEGRADED (200), and its reads go to the primary; caught up, it takes reads again")
+  void laggingReplicaIsLeftOut() {
+    JsonObject config = primary.configure(TestApp.defaultConfig()).put("PG_READ_HOSTS", replicaKey())
+      .put("PG_READ_CHECK_INTERVAL_MS", 200).put("PG_READ_MAX_LAG_MS", 1000).put("RESPONSE_CACHE_SIZE", 0);
+    try (TestApp lagApp = TestApp.start(config)) {
+      FavoritesClient lagApi = FavoritesClient.of(lagApp);
+      String reader = lagApi.newCustomer();
+      lagApi.addNow(reader, lagApp.fakeProducts.newProduct().getString("id"));
+      // Commits every 100 ms keep the replica about 2 s (its apply delay, which holds commit records) behind.
+      await(lagApp.db.query("CREATE TABLE IF NOT EXISTS lag_ticks (at timestamptz)").execute());
+      long writer = lagApp.vertx.setPeriodic(100, t -> lagApp.db.query("INSERT INTO lag_ticks VALUES (now())")
+        .execute());
+      try {
+        Eventually.until(15_000, "the replica is LAGGING", () -> {
+          JsonObject r = await(lagApp.http.get("/health/ready").send()).bodyAsJsonObject();
+          JsonObject h = r.getJsonObject("checks").getJsonObject("postgresReplicas").getJsonObject(replicaKey());
+          return "LAGGING".equals(h.getString("status")) && "DEGRADED".equals(r.getString("status"));
+        });
+        assertThat(await(lagApp.http.get("/health/ready").send()).statusCode()).isEqualTo(200);
+        // every pool owner measures on its own: let the favorites instances see it too
+        Eventually.elapse(1500, "let every instance measure the lag and the replica flush its statistics");
+        long onReplica = favoritesScans(replicaDb);
+        for (int i = 0; i < 20; i++) {
+          HttpResponse<Buffer> r = lagApi.list(reader, null);
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+        }
+        Eventually.elapse(1500, "let the replica flush its statistics");
+        assertThat(favoritesScans(replicaDb) - onReplica).as("favorites scans on the lagging replica").isZero();
+      } finally {
+        lagApp.vertx.cancelTimer(writer);
+      }
+      Eventually.until(15_000, "the replica is UP again once the writes stop", () -> {
+        JsonObject r = await(lagApp.http.get("/health/ready").send()).bodyAsJsonObject();
+        return "UP".equals(r.getJsonObject("checks").getJsonObject("postgresReplicas").getJsonObject(replicaKey())
+          .getString("status"));
+      });
+    }
+  }
+
+  @Test
+  @Order(4)
   @DisplayName("the replica stopped under reads: no error, readiness 200 DEGRADED with the replica DOWN; back, UP again")
   void replicaStopsUnderReads() {
     List<String> customers = new ArrayList<>();
