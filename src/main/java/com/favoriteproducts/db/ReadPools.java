@@ -86,8 +86,7 @@ public final class ReadPools {
 
   /**
    * Reads for a verticle instance: {@code primary}, and a pool per replica made from {@code connect} (host and port
-   * replaced) and {@code options} (named after {@code name}). Call from the verticle's start; {@link #ready()} waits for
-   * the first measurement (never fails: a replica down starts out of use).
+   * replaced) and {@code options} (named after {@code name}). Call from the verticle's start, then {@link #ready()}.
    */
   public static ReadPools create(Vertx vertx, Pool primary, ReplicaConfig cfg, PgConnectOptions connect,
                                  PoolOptions options, String name) {
@@ -101,7 +100,11 @@ public final class ReadPools {
     return r;
   }
 
-  /** Starts the measurements and the change listeners (nothing with no replica). */
+  /**
+   * Starts the change listeners and the measurements (nothing with no replica). Completes once the listeners are
+   * registered, without waiting for a replica: until the first measurement finds one well, reads go to the primary, so
+   * a replica down does not hold up the start.
+   */
   public Future<Void> ready() {
     if (replicas.isEmpty()) {
       return Future.succeededFuture();
@@ -110,8 +113,8 @@ public final class ReadPools {
     consumers.add(vertx.eventBus().consumer(Addresses.FAVORITES_REMOVED, m -> noteEvent(m.body(), false)));
     consumers.add(vertx.eventBus().consumer(Addresses.CUSTOMERS_CHANGED, m -> noteEvent(m.body(), true)));
     timer = vertx.setPeriodic(cfg.checkIntervalMs(), t -> check());
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> check())
-      .otherwiseEmpty().mapEmpty();
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> check())
+      .mapEmpty();
   }
 
   public Pool primary() {

@@ -203,11 +203,18 @@ class ReadReplicasTest {
       long writer = lagApp.vertx.setPeriodic(100, t -> lagApp.db.query("INSERT INTO lag_ticks VALUES (now())")
         .execute());
       try {
-        Eventually.until(15_000, "the replica is LAGGING", () -> {
-          JsonObject r = await(lagApp.http.get("/health/ready").send()).bodyAsJsonObject();
-          JsonObject h = r.getJsonObject("checks").getJsonObject("postgresReplicas").getJsonObject(replicaKey());
-          return "LAGGING".equals(h.getString("status")) && "DEGRADED".equals(r.getString("status"));
-        });
+        JsonObject[] last = new JsonObject[1];
+        try {
+          Eventually.until(20_000, "the replica is LAGGING", () -> {
+            JsonObject r = await(lagApp.http.get("/health/ready").send()).bodyAsJsonObject();
+            last[0] = r;
+            JsonObject h = r.getJsonObject("checks").getJsonObject("postgresReplicas").getJsonObject(replicaKey());
+            return "LAGGING".equals(h.getString("status")) && "DEGRADED".equals(r.getString("status"));
+          });
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "; last readiness " + last[0] + "; ticks "
+            + api.count("SELECT count(*) FROM lag_ticks"), e);
+        }
         assertThat(await(lagApp.http.get("/health/ready").send()).statusCode()).isEqualTo(200);
         // every pool owner measures on its own: let the favorites instances see it too
         Eventually.elapse(1500, "let every instance measure the lag and the replica flush its statistics");
