@@ -189,7 +189,7 @@ public final class ReadPools {
     for (int i = 0; i < n; i++) {
       Replica r = replicas.get((next + i) % n);
       long visible = r.visibleBefore;
-      if (UP.equals(r.state) && now - visible <= cfg.maxLagMs() && changedAt < visible) {
+      if (UP.equals(r.state) && visible != Long.MIN_VALUE && now - visible <= cfg.maxLagMs() && changedAt < visible) {
         next = (next + i + 1) % n;
         return r;
       }
@@ -233,6 +233,11 @@ public final class ReadPools {
           }
         }
         r.visibleBefore = visible;
+        if (visible == Long.MIN_VALUE) {
+          // behind every sample taken since this pool owner started: lag unknown, at least the samples' age
+          setState(r, LAGGING, "behind every primary LSN sample so far");
+          return (Void) null;
+        }
         long lag = System.currentTimeMillis() - visible;
         setState(r, lag <= cfg.maxLagMs() ? UP : LAGGING, lag <= cfg.maxLagMs() ? null : "lag " + lag + " ms");
         return (Void) null;
