@@ -8,6 +8,7 @@ import com.favoriteproducts.config.DeployConfig;
 import com.favoriteproducts.config.HttpConfig;
 import com.favoriteproducts.config.JwtConfig;
 import com.favoriteproducts.config.PgConfig;
+import com.favoriteproducts.config.ReplicaConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.customer.CustomerVerticle;
 import com.favoriteproducts.db.Migrations;
@@ -262,6 +263,13 @@ public final class Main {
     } else if (b.total() > 0) {
       LOG.info("PostgreSQL pools: customers {}, favorites {}, favorites-jobs {}, webhooks {} connections each; {} in"
         + " all (budget {})", b.customers(), b.favorites(), b.jobs(), b.webhooks(), b.total(), pg.maxConnections());
+    }
+    ReplicaConfig replicas = ReplicaConfig.from(config);
+    if (replicas.enabled() && b.total() > 0) {
+      // the webhooks pools read nothing from replicas
+      int perReplica = b.total() - b.webhooks() * (names.contains(WEBHOOKS) ? instances(deploy.webhooksInstances(), 1) : 0);
+      LOG.info("PostgreSQL read replicas {}: up to {} connections from this node to each (max lag {} ms)",
+        replicas.hosts(), perReplica, replicas.maxLagMs());
     }
     return b;
   }

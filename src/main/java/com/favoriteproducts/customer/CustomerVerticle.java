@@ -8,8 +8,11 @@ import com.favoriteproducts.bus.FieldError;
 import com.favoriteproducts.bus.Fields;
 import com.favoriteproducts.bus.Paging;
 import com.favoriteproducts.config.PgConfig;
+import com.favoriteproducts.config.ReplicaConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.db.DbErrors;
+import com.favoriteproducts.db.Pins;
+import com.favoriteproducts.db.ReadPools;
 import com.favoriteproducts.favorite.Job;
 import com.favoriteproducts.favorite.JobRepository;
 import io.vertx.core.Future;
@@ -26,7 +29,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Customer persistence behind the {@code customers.*} event-bus addresses. No HTTP here. */
+/**
+ * Customer persistence behind the {@code customers.*} event-bus addresses. No HTTP here. Writes on the primary; the
+ * reads ({@code customers.get}, {@code customers.list}) on a replica that has replayed the customer's last change
+ * ({@link ReadPools}), a customer a replica does not know being looked up on the primary.
+ */
 public class CustomerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CustomerVerticle.class);
@@ -36,14 +43,22 @@ public class CustomerVerticle extends VerticleBase {
 
   private Pool pool;
   private CustomerRepository repo;
+  private ReadPools reads;
   private BusHandlers handlers;
 
   @Override
   public Future<?> start() {
     PgConfig pg = PgConfig.from(config());
-    pool = PgBuilder.pool().with(pg.poolOptions("customers-" + UUID.randomUUID()))
-      .connectingTo(pg.poolConnectOptions()).using(vertx).build();
+    ReplicaConfig replicas;
+    try {
+      replicas = ReplicaConfig.from(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    String name = "customers-" + UUID.randomUUID();
+    pool = PgBuilder.pool().with(pg.poolOptions(name)).connectingTo(pg.poolConnectOptions()).using(vertx).build();
     repo = new CustomerRepository(pool);
+    reads = ReadPools.create(vertx, pool, replicas, pg.poolConnectOptions(), pg.poolOptions(name), name);
     handlers = new BusHandlers(vertx, LOG, CustomerVerticle::storageFailure)
       .on(Addresses.CUSTOMERS_CREATE, this::create)
       .on(Addresses.CUSTOMERS_GET, this::get)
@@ -51,14 +66,17 @@ public class CustomerVerticle extends VerticleBase {
       .on(Addresses.CUSTOMERS_PATCH, m -> update(m, true))
       .on(Addresses.CUSTOMERS_DELETE, this::delete)
       .on(Addresses.CUSTOMERS_LIST, this::list)
-      .on(Addresses.CUSTOMERS_HEALTH,
-        m -> pool.query("SELECT 1").execute().map(rs -> new JsonObject().put("status", "UP")));
-    return handlers.ready();
+      .on(Addresses.CUSTOMERS_HEALTH, m -> pool.query("SELECT 1").execute().map(rs -> {
+        JsonObject h = new JsonObject().put("status", "UP");
+        return reads.hasReplicas() ? h.put("replicas", reads.health()) : h;
+      }));
+    return Future.all(handlers.ready(), reads.ready());
   }
 
   @Override
   public Future<?> stop() {
     return handlers.drain(ShutdownConfig.from(config()).drainMs())
+      .eventually(() -> reads == null ? Future.succeededFuture() : reads.close())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
@@ -68,12 +86,14 @@ public class CustomerVerticle extends VerticleBase {
     if (!input.errors().isEmpty()) {
       throw new BusFailure(BusFailure.BAD_REQUEST, "the customer is invalid", input.errors());
     }
-    return repo.insert(UUID.randomUUID(), input.name(), input.email()).map(Customer::toJson);
+    UUID id = UUID.randomUUID();
+    return repo.insert(id, input.name(), input.email()).map(Customer::toJson).onSuccess(c -> changed(id, "created"));
   }
 
   private Future<JsonObject> get(Message<JsonObject> msg) {
     UUID id = id(msg);
-    return repo.find(id).compose(c -> c == null ? notFound(id) : Future.succeededFuture(c.toJson()));
+    return reads.read(id.toString(), p -> new CustomerRepository(p).find(id), c -> c == null)
+      .compose(c -> c == null ? notFound(id) : Future.succeededFuture(c.toJson()));
   }
 
   private Future<JsonObject> update(Message<JsonObject> msg, boolean partial) {
@@ -133,8 +153,13 @@ public class CustomerVerticle extends VerticleBase {
       });
   }
 
-  /** Tells every node (edge caches, other services) that this customer's data changed. */
+  /**
+   * Tells every node (edge caches, read routing, other services) that this customer's data changed; this node's reads
+   * of it go to the primary at once, before the reply leaves.
+   */
   private void changed(UUID id, String change) {
+    reads.changed(id.toString());
+    reads.changed(Pins.CUSTOMERS);
     vertx.eventBus().publish(Addresses.CUSTOMERS_CHANGED, new JsonObject().put("customerId", id.toString())
       .put("change", change).put("at", java.time.Instant.now().toString()));
   }
@@ -144,13 +169,15 @@ public class CustomerVerticle extends VerticleBase {
     int limit = Paging.limit(body);
     String email = body.getString("email");
     if (email != null) {
-      return repo.findByEmail(Customer.lookupEmail(email)).map(c -> new JsonObject()
+      String lookup = Customer.lookupEmail(email);
+      return reads.read(Pins.CUSTOMERS, p -> new CustomerRepository(p).findByEmail(lookup), c -> c == null)
+        .map(c -> new JsonObject()
         .put("items", c == null ? new JsonArray() : new JsonArray().add(c.toJson())).putNull("nextCursor"));
     }
     Long afterSeq = Cursor.read(body.getString("cursor"),
       key -> key.size() == 1 && key.getValue(0) instanceof Number n ? n.longValue() : null);
     long after = afterSeq == null ? 0 : afterSeq;
-    return repo.page(after, limit + 1).map(rows -> {
+    return reads.read(Pins.CUSTOMERS, p -> new CustomerRepository(p).page(after, limit + 1)).map(rows -> {
       JsonArray items = new JsonArray();
       for (int i = 0; i < Math.min(limit, rows.size()); i++) {
         items.add(rows.get(i).toJson());

@@ -5,6 +5,7 @@ import com.favoriteproducts.bus.Availability;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.Cursor;
 import com.favoriteproducts.bus.Paging;
+import com.favoriteproducts.db.ReadPools;
 import com.favoriteproducts.product.LocalCache;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -34,7 +35,9 @@ import java.util.UUID;
  * {@code favorites.get} and {@code favorites.list}: stored favorites described by the product service. One
  * {@code products.getMany} per page for the products the node's product cache does not hold (the product service
  * answers from its cache); when it does not answer within FAVORITES_LIST_PRODUCTS_TIMEOUT_MS, those items are served
- * from their snapshots, marked STALE.
+ * from their snapshots, marked STALE. The rows are read where {@link ReadPools} says (a replica that has replayed the
+ * customer's last change, else the primary; what a replica does not have is looked up on the primary); snapshot
+ * refreshes are written on the primary.
  */
 final class FavoriteReads {
 
@@ -42,6 +45,7 @@ final class FavoriteReads {
 
   private final Vertx vertx;
   private final FavoriteRepository favorites;
+  private final ReadPools reads;
   private final DeliveryOptions productsOptions;
   private final LocalCache productCache;
   private final Counter localHits;
@@ -50,17 +54,18 @@ final class FavoriteReads {
   private record After(OffsetDateTime at, UUID productId) {
   }
 
-  FavoriteReads(Vertx vertx, FavoriteRepository favorites, long productsTimeoutMs, LocalCache productCache,
-                Counter localHits) {
+  FavoriteReads(Vertx vertx, FavoriteRepository favorites, ReadPools reads, long productsTimeoutMs,
+                LocalCache productCache, Counter localHits) {
     this.vertx = vertx;
     this.favorites = favorites;
+    this.reads = reads;
     this.productsOptions = new DeliveryOptions().setSendTimeout(productsTimeoutMs);
     this.productCache = productCache;
     this.localHits = localHits;
   }
 
   Future<JsonObject> get(UUID customerId, UUID productId) {
-    return favorites.find(customerId, productId)
+    return reads.read(customerId.toString(), p -> new FavoriteRepository(p).find(customerId, productId), f -> f == null)
       .compose(f -> f == null ? notFound(customerId, productId) : describe(f));
   }
 
@@ -72,8 +77,9 @@ final class FavoriteReads {
     int limit = Paging.limit(body);
     After after = Cursor.read(body.getString("cursor"),
       key -> new After(fromMicros(key.getLong(0)), UUID.fromString(key.getString(1))));
-    return favorites.page(customerId, after == null ? null : after.at(), after == null ? null : after.productId(),
-      limit + 1).compose(page -> {
+    return reads.read(customerId.toString(), p -> new FavoriteRepository(p).page(customerId,
+        after == null ? null : after.at(), after == null ? null : after.productId(), limit + 1),
+      page -> !page.customerExists()).compose(page -> {
         if (!page.customerExists()) {
           return customerNotFound(customerId);
         }
@@ -114,7 +120,8 @@ final class FavoriteReads {
 
   /** 404: the product is not a favorite of the customer, or the customer does not exist. */
   Future<JsonObject> notFound(UUID customerId, UUID productId) {
-    return favorites.customerExists(customerId).compose(exists -> exists
+    return reads.read(customerId.toString(), p -> new FavoriteRepository(p).customerExists(customerId), e -> !e)
+      .compose(exists -> exists
       ? BusFailure.fail(BusFailure.NOT_FOUND, "product " + productId + " is not a favorite of customer " + customerId)
       : customerNotFound(customerId));
   }

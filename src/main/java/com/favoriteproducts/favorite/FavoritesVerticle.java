@@ -7,6 +7,8 @@ import com.favoriteproducts.bus.Fields;
 import com.favoriteproducts.config.AcceptConfig;
 import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.PgConfig;
+import com.favoriteproducts.config.ReplicaConfig;
+import com.favoriteproducts.db.ReadPools;
 import com.favoriteproducts.config.ProductsConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.metrics.AppMetrics;
@@ -39,14 +41,22 @@ public class FavoritesVerticle extends VerticleBase {
   private Accepts accepts;
   private AcceptConfig acceptCfg;
   private FavoriteReads reads;
+  private ReadPools readPools;
   private BusHandlers handlers;
 
   @Override
   public Future<?> start() {
     JobsConfig cfg = JobsConfig.from(config());
     PgConfig pg = PgConfig.from(config());
-    pool = PgBuilder.pool().with(pg.poolOptions("favorites-" + UUID.randomUUID()))
-      .connectingTo(pg.poolConnectOptions()).using(vertx).build();
+    ReplicaConfig replicas;
+    try {
+      replicas = ReplicaConfig.from(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    String name = "favorites-" + UUID.randomUUID();
+    pool = PgBuilder.pool().with(pg.poolOptions(name)).connectingTo(pg.poolConnectOptions()).using(vertx).build();
+    readPools = ReadPools.create(vertx, pool, replicas, pg.poolConnectOptions(), pg.poolOptions(name), name);
     favorites = new FavoriteRepository(pool);
     acceptCfg = AcceptConfig.from(config());
     accepts = new Accepts(vertx, pool, favorites, cfg.maxPerCustomer(), acceptCfg.queueMax(),
@@ -57,7 +67,7 @@ public class FavoritesVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    reads = new FavoriteReads(vertx, favorites, cfg.listProductsTimeoutMs(), LocalCache.shared(vertx, products),
+    reads = new FavoriteReads(vertx, favorites, readPools, cfg.listProductsTimeoutMs(), LocalCache.shared(vertx, products),
       ProductMetrics.localHits(AppMetrics.from(config())));
     handlers = new BusHandlers(vertx, LOG, err -> new BusFailure(BusFailure.UNAVAILABLE,
       "favorites storage is unavailable"))
@@ -66,12 +76,13 @@ public class FavoritesVerticle extends VerticleBase {
       .on(Addresses.FAVORITES_GET, m -> reads.get(Fields.uuid(m, "customerId"), Fields.uuid(m, "productId")))
       .on(Addresses.FAVORITES_LIST, m -> reads.list(Fields.uuid(m, "customerId"), m.body(),
         Addresses.REPLY_AS_JSON_BYTES.equals(m.headers().get(Addresses.REPLY_AS))));
-    return handlers.ready();
+    return Future.all(handlers.ready(), readPools.ready());
   }
 
   @Override
   public Future<?> stop() {
     return handlers.drain(ShutdownConfig.from(config()).drainMs())
+      .eventually(() -> readPools == null ? Future.succeededFuture() : readPools.close())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
@@ -87,7 +98,8 @@ public class FavoritesVerticle extends VerticleBase {
       throw BusFailure.invalid("invalid add", "timeoutMs", "must be a positive number of milliseconds");
     }
     long timeoutMs = timeout == null ? acceptCfg.timeoutMs() : ((Number) timeout).longValue();
-    return accepts.accept(customerId, productId, timeoutMs).compose(a -> a.stored()
+    return accepts.accept(customerId, productId, timeoutMs).onSuccess(a -> readPools.changed(customerId.toString()))
+      .compose(a -> a.stored()
       ? favorites.find(customerId, productId).compose(reads::describe)
         .map(json -> new JsonObject().put("state", "stored").put("favorite", json))
       : Future.succeededFuture(new JsonObject().put("state", "pending").put("created", a.created())
@@ -105,6 +117,7 @@ public class FavoritesVerticle extends VerticleBase {
       if (!r.deleted() && r.cancelled() == null) {
         return reads.notFound(customerId, productId);
       }
+      readPools.changed(customerId.toString());
       JsonObject reply = new JsonObject().put("customerId", customerId.toString())
         .put("productId", productId.toString()).put("deleted", r.deleted());
       if (r.cancelled() != null) {

@@ -24,7 +24,9 @@ import io.vertx.ext.web.RoutingContext;
  * {@code ABSENT} (no node runs the products verticle); the rabbitmq check is {@code UP}, {@code DOWN} or
  * {@code ABSENT} (no node runs a jobs verticle; not a degradation); the ratelimit check is {@code UP} (this
  * instance's Redis connection answers), {@code DOWN} (it does not: requests without a lease in hand pass unchecked, fail
- * open) or {@code DISABLED} (RATE_LIMIT_ENABLED=false; not a degradation).
+ * open) or {@code DISABLED} (RATE_LIMIT_ENABLED=false; not a degradation). With PG_READ_HOSTS, {@code postgresReplicas}
+ * shows each replica as the answering customers instance sees it ({@code {status: UP|LAGGING|DOWN, lagMs}}); one not
+ * UP degrades (its reads go to another replica or the primary), never makes the node unready.
  */
 final class HealthHandlers {
 
@@ -48,8 +50,8 @@ final class HealthHandlers {
 
   void ready(RoutingContext rc) {
     DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS);
-    Future<String> pg = bus.request(Addresses.CUSTOMERS_HEALTH, new JsonObject(), timeout)
-      .map(r -> "UP").otherwise("DOWN");
+    Future<JsonObject> pgReply = bus.request(Addresses.CUSTOMERS_HEALTH, new JsonObject(), timeout);
+    Future<String> pg = pgReply.map(r -> "UP").otherwise("DOWN");
     Future<String> rd = denylist.ping(CHECK_TIMEOUT_MS).map(r -> "UP").otherwise("DOWN");
     Future<String> products = bus.request(Addresses.PRODUCTS_HEALTH, new JsonObject(), timeout)
       .map(r -> r.getString("status", "DOWN"))
@@ -63,6 +65,13 @@ final class HealthHandlers {
       JsonObject checks = new JsonObject().put("postgres", pg.result()).put("redis", rd.result())
         .put("products", products.result()).put("rabbitmq", mq.result()).put("ratelimit", limits.result());
       boolean ready = "UP".equals(pg.result());
+      JsonObject replicas = pgReply.succeeded() ? pgReply.result().getJsonObject("replicas") : null;
+      boolean replicaTrouble = false;
+      if (replicas != null) {
+        checks.put("postgresReplicas", replicas);
+        replicaTrouble = replicas.stream().anyMatch(e -> !(e.getValue() instanceof JsonObject o
+          && "UP".equals(o.getString("status"))));
+      }
       ClusterManager cluster = Nodes.clusterManager(vertx);
       if (cluster != null) {
         boolean member = cluster.isActive();
@@ -70,7 +79,7 @@ final class HealthHandlers {
         ready = ready && member;
       }
       boolean degraded = !"UP".equals(rd.result()) || !"UP".equals(products.result()) || "DOWN".equals(mq.result())
-        || "DOWN".equals(limits.result());
+        || "DOWN".equals(limits.result()) || replicaTrouble;
       String status = !ready ? "DOWN" : degraded ? "DEGRADED" : "UP";
       Json.send(rc, ready ? 200 : 503, new JsonObject().put("status", status).put("checks", checks));
     });

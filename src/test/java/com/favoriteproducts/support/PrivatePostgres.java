@@ -15,12 +15,24 @@ import java.util.List;
  * tests run as root (initdb refuses root). {@link #stop()} is {@code pg_ctl stop -m immediate}: the server dies
  * without a checkpoint and recovers from its WAL at the next {@link #start()}, as after a crash.
  * The binaries are looked up in {@code PG_BIN_DIR}, then {@code /usr/lib/postgresql/15/bin}.
+ * {@link #replicaOf} makes a streaming standby of another one instead ({@code pg_basebackup -R} from it, optionally
+ * with {@code recovery_min_apply_delay}, so that it lags on purpose).
  */
 public final class PrivatePostgres extends PrivateServer {
 
   private final Path bin;
   private final Path data;
   private final Path log;
+  private PrivatePostgres primary;
+  private long applyDelayMs;
+
+  /** A hot standby of {@code primary} (started first), replaying its WAL {@code applyDelayMs} late (0: at once). */
+  public static PrivatePostgres replicaOf(PrivatePostgres primary, long applyDelayMs) {
+    PrivatePostgres r = new PrivatePostgres();
+    r.primary = primary;
+    r.applyDelayMs = applyDelayMs;
+    return r;
+  }
 
   public PrivatePostgres() {
     super("PostgreSQL", 30_000);
@@ -43,6 +55,15 @@ public final class PrivatePostgres extends PrivateServer {
     if (runningAsRoot()) {
       UserPrincipal postgres = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
       Files.setOwner(dir, postgres);
+    }
+    if (primary != null) {
+      run(asPostgres(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", Integer.toString(primary.port),
+        "-U", "postgres", "-D", data.toString(), "-R", "-X", "stream", "--no-sync"), 120_000);
+      if (applyDelayMs > 0) {
+        Files.writeString(data.resolve("postgresql.auto.conf"), "recovery_min_apply_delay = '" + applyDelayMs
+          + "ms'\n", java.nio.file.StandardOpenOption.APPEND);
+      }
+      return;
     }
     run(asPostgres(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A", "trust",
       "-E", "UTF8", "--no-sync"), 60_000);

@@ -3,6 +3,8 @@ package com.favoriteproducts.favorite.jobs;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.Fields;
 import com.favoriteproducts.bus.Paging;
+import com.favoriteproducts.db.Pins;
+import com.favoriteproducts.db.ReadPools;
 import com.favoriteproducts.favorite.JobRepository;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
@@ -23,12 +25,15 @@ final class DeadLetters {
   private static final int MAX_DRAINED = 100_000;
 
   private final JobRepository jobs;
+  private final ReadPools reads;
   private final RabbitConnection rabbit;
   private final RabbitTopology topology;
   private final JobPublisher publisher;
 
-  DeadLetters(JobRepository jobs, RabbitConnection rabbit, RabbitTopology topology, JobPublisher publisher) {
+  DeadLetters(JobRepository jobs, ReadPools reads, RabbitConnection rabbit, RabbitTopology topology,
+              JobPublisher publisher) {
     this.jobs = jobs;
+    this.reads = reads;
     this.rabbit = rabbit;
     this.topology = topology;
     this.publisher = publisher;
@@ -40,7 +45,7 @@ final class DeadLetters {
     RabbitMQClient c = rabbit.client();
     Future<Long> queued = c == null ? Future.succeededFuture(null)
       : c.messageCount(topology.deadQueue()).otherwise((Long) null);
-    return jobs.listDead(limit).compose(list -> queued.map(n -> {
+    return reads.read(Pins.DEAD_JOBS, p -> new JobRepository(p).listDead(limit)).compose(list -> queued.map(n -> {
       JsonArray items = new JsonArray();
       list.forEach(j -> items.add(j.toJson()));
       return new JsonObject().put("items", items).put("queued", n);
@@ -53,7 +58,7 @@ final class DeadLetters {
     if (c == null) {
       return BusFailure.fail(BusFailure.UNAVAILABLE, "RabbitMQ is not connected; replay later");
     }
-    return jobs.revive().compose(list -> publisher.publish(list).compose(published -> drain(c, 0).map(drained -> {
+    return jobs.revive().onSuccess(list -> reads.changed(Pins.DEAD_JOBS)).compose(list -> publisher.publish(list).compose(published -> drain(c, 0).map(drained -> {
       LOG.info("replayed {} dead jobs ({} published now, the rest by the sweeper); drained {} dead-letter messages",
         list.size(), published, drained);
       return new JsonObject().put("replayed", list.size()).put("drained", drained);

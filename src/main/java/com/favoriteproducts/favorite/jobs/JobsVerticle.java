@@ -4,9 +4,12 @@ import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.BusHandlers;
 import com.favoriteproducts.bus.Fields;
+import com.favoriteproducts.bus.JobStatus;
 import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.config.RabbitConfig;
+import com.favoriteproducts.config.ReplicaConfig;
+import com.favoriteproducts.db.ReadPools;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.favorite.JobMetrics;
 import com.favoriteproducts.favorite.JobRepository;
@@ -39,6 +42,7 @@ public class JobsVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobsVerticle.class);
 
   private Pool pool;
+  private ReadPools reads;
   private RabbitConnection rabbit;
   private JobPublisher publisher;
   private JobConsumer consumer;
@@ -51,8 +55,15 @@ public class JobsVerticle extends VerticleBase {
     JobsConfig cfg = JobsConfig.from(config());
     RabbitConfig rabbitConfig = RabbitConfig.from(config());
     PgConfig pg = PgConfig.from(config());
-    pool = PgBuilder.pool().with(pg.poolOptions("favorites-jobs-" + UUID.randomUUID()))
-      .connectingTo(connectOptions(pg, cfg)).using(vertx).build();
+    ReplicaConfig replicas;
+    try {
+      replicas = ReplicaConfig.from(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    String name = "favorites-jobs-" + UUID.randomUUID();
+    pool = PgBuilder.pool().with(pg.poolOptions(name)).connectingTo(connectOptions(pg, cfg)).using(vertx).build();
+    reads = ReadPools.create(vertx, pool, replicas, pg.poolConnectOptions(), pg.poolOptions(name), name);
     JobRepository jobs = new JobRepository(pool);
     JobMetrics metrics = new JobMetrics(AppMetrics.from(config()));
     RabbitTopology topology = new RabbitTopology(rabbitConfig.queuePrefix(), cfg.retryDelaysMs(),
@@ -63,12 +74,12 @@ public class JobsVerticle extends VerticleBase {
     publisher = new JobPublisher(vertx, context, cfg, jobs, rabbit, topology, metrics);
     consumer = new JobConsumer(vertx, rabbit, topology,
       new JobStore(vertx, cfg, pool, jobs, rabbit, topology, publisher, metrics));
-    DeadLetters dead = new DeadLetters(jobs, rabbit, topology, publisher);
+    DeadLetters dead = new DeadLetters(jobs, reads, rabbit, topology, publisher);
     JobRetention retention = new JobRetention(vertx, pool, cfg);
 
     handlers = new BusHandlers(vertx, LOG, err -> new BusFailure(BusFailure.UNAVAILABLE,
       "the job store or RabbitMQ is unavailable"))
-      .on(Addresses.JOBS_GET, m -> job(jobs, m))
+      .on(Addresses.JOBS_GET, m -> job(reads, m))
       .on(Addresses.JOBS_PUBLISH, m -> Future.succeededFuture(publisher.publishRequested(m.body())))
       .on(Addresses.JOBS_DEAD_LIST, dead::list)
       .on(Addresses.JOBS_DEAD_REPLAY, m -> dead.replay())
@@ -77,7 +88,7 @@ public class JobsVerticle extends VerticleBase {
       .on(Addresses.FAVORITES_EVENTS_RELAY, m -> publisher.relay(m.body()).map(v -> null));
     // Waits for the first connection attempt only (a few seconds at most), so a node starting with RabbitMQ up is
     // ready at once, and one starting without it still starts: adds are durable in PostgreSQL meanwhile.
-    return handlers.ready().compose(v -> rabbit.start()).onSuccess(v -> {
+    return Future.all(handlers.ready(), reads.ready()).compose(v -> rabbit.start()).onSuccess(v -> {
       sweepTimer = vertx.setPeriodic(cfg.sweepIntervalMs(), t -> publisher.sweep());
       retentionTimer = vertx.setPeriodic(cfg.retentionIntervalMs(), t -> retention.run());
       LOG.info("add jobs: {} attempts over about {} min, prefetch {}", cfg.maxAttempts(),
@@ -91,6 +102,7 @@ public class JobsVerticle extends VerticleBase {
     vertx.cancelTimer(retentionTimer);
     return handlers.drain(ShutdownConfig.from(config()).drainMs())
       .eventually(() -> rabbit == null ? Future.succeededFuture() : rabbit.close())
+      .eventually(() -> reads == null ? Future.succeededFuture() : reads.close())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
@@ -105,10 +117,16 @@ public class JobsVerticle extends VerticleBase {
     return pg.poolConnectOptions().addProperty("synchronous_commit", cfg.synchronousCommit());
   }
 
-  /** jobs.get: the job as {@code GET /v1/jobs/{jobId}} shows it. */
-  private static Future<JsonObject> job(JobRepository jobs, Message<JsonObject> msg) {
+  /**
+   * jobs.get: the job as {@code GET /v1/jobs/{jobId}} shows it. From a replica only when it shows the job finished (a
+   * finished job stays so; its customer's pins do not apply, the key being the job): a job a replica does not have or
+   * shows pending is read on the primary, so a job's completion is seen as soon as it is committed (Prefer: wait, and
+   * polling).
+   */
+  private static Future<JsonObject> job(ReadPools reads, Message<JsonObject> msg) {
     UUID id = Fields.uuid(msg, "jobId");
-    return jobs.find(id).compose(j -> j == null ? BusFailure.fail(BusFailure.NOT_FOUND, "job " + id + " not found")
+    return reads.read(null, p -> new JobRepository(p).find(id),
+      j -> j == null || j.status() == JobStatus.PENDING).compose(j -> j == null ? BusFailure.fail(BusFailure.NOT_FOUND, "job " + id + " not found")
       : Future.succeededFuture(j.toJson()));
   }
 }
