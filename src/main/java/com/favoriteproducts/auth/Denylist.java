@@ -101,6 +101,9 @@ public final class Denylist {
   private final Redis client;
   private final RedisAPI redis;
   private final RedisOptions subscriberOptions;
+  /** Cluster mode: the seed nodes the subscriber connects to, one at a time, in turn (see {@link #reconnect}). */
+  private final List<String> seeds;
+  private int seed;
   /** Replaced on every reconnection in cluster mode (see {@link #reconnect}). */
   private Redis subscriberClient;
   static final String LOCAL_MAP = "fp.auth.revoked";
@@ -125,12 +128,14 @@ public final class Denylist {
     this.config = config;
     this.client = Redis.createClient(vertx, options);
     this.redis = RedisAPI.api(client);
-    // Cluster mode: one more pooled connection per node, for the client's reloads of the slot map (see Admission).
-    this.subscriberOptions = new RedisOptions(options)
-      .setMaxPoolSize(options.getType() == RedisClientType.CLUSTER ? 2 : 1);
+    this.cluster = options.getType() == RedisClientType.CLUSTER;
+    // Cluster mode: the subscription is a plain connection to one node (any node: a PUBLISH reaches the subscribers of
+    // every node of a Redis Cluster). Not the cluster client: its connect() opens a connection to every node of the
+    // slot map and fails when any one of them is down, which after a failover kept the subscriber out for 30 s.
+    this.seeds = cluster ? List.copyOf(options.getEndpoints()) : List.of();
+    this.subscriberOptions = cluster ? standalone(options, seeds.get(0)) : new RedisOptions(options).setMaxPoolSize(1);
     this.subscriberClient = Redis.createClient(vertx, subscriberOptions);
     this.revoked = vertx.sharedData().getLocalMap(LOCAL_MAP);
-    this.cluster = options.getType() == RedisClientType.CLUSTER;
     this.prefix = cluster ? CLUSTER_PREFIX : PREFIX;
     this.logKey = cluster ? CLUSTER_LOG_KEY : LOG_KEY;
   }
@@ -225,14 +230,20 @@ public final class Denylist {
       old.close(); // in cluster mode its connections to the nodes still alive are subscribed: let them go
     }
     if (cluster) {
-      // A cluster client that lost a node may keep a slot map naming it (seen: 30 s of "Failed to connect to all nodes"
-      // after a failover, while the other clients had recovered): each attempt starts from a new client, which reads
-      // the slot map afresh.
+      // The next attempt goes to the next seed: a node that is down is left at once.
+      seed = (seed + 1) % seeds.size();
       Redis stale = subscriberClient;
-      subscriberClient = Redis.createClient(vertx, subscriberOptions);
+      subscriberClient = Redis.createClient(vertx, standalone(subscriberOptions, seeds.get(seed)));
       stale.close();
     }
     vertx.setTimer(RECONNECT_MS, id -> subscribe());
+  }
+
+  /** A standalone client of one node, with the options of {@code base}. */
+  private static RedisOptions standalone(RedisOptions base, String endpoint) {
+    // A list of its own: RedisOptions' copy constructor shares the endpoints list with the original.
+    return new RedisOptions(base).setType(RedisClientType.STANDALONE).setMaxPoolSize(1)
+      .setEndpoints(new ArrayList<>(List.of(endpoint)));
   }
 
   private void onMessage(Response msg) {
