@@ -39,7 +39,7 @@ import java.util.Map;
  * sorted set {@code fp:{revocations}:index} of {@code <jti>:<exp>} scored by exp (expired members dropped by each
  * revocation), which the full load reads instead of a SCAN (a SCAN walks one node only). Revocations are few: one
  * master holding them all is no hot spot. The channel is the same: a PUBLISH reaches subscribers on every node of
- * a cluster, and the subscriber's SUBSCRIBE goes to one master.
+ * a cluster, and the subscriber's SUBSCRIBE goes over a plain connection to one seed node, the next after a loss.
  *
  * <p>Redis being down does not take the API down: checks go on against the in-memory set (revocations known so far
  * stay enforced), and new revocations answer 503. The README says so.

@@ -136,8 +136,17 @@ class RedisClusterTest {
       traffic.awaitSuccesses(3, 20_000, "adds and reads succeed before the kill");
       down = System.currentTimeMillis();
       cluster.kill(victim);
+      // Not awaitOk alone: right after the kill the others still say cluster_state:ok (they notice after the 2 s node
+      // timeout). The promotion is what recovery needs.
+      Eventually.until(30_000, "the victim's replica is promoted", () -> !cluster.masters().contains(victim));
       cluster.awaitOk(30_000);
-      Eventually.until(30_000, "readiness is UP again", () -> Traffic.readinessIs(app, 200, "UP", Map.of()));
+      try {
+        Eventually.until(30_000, "readiness is UP again", () -> Traffic.readinessIs(app, 200, "UP", Map.of()));
+      } catch (AssertionError e) {
+        int alive = cluster.masters().get(0);
+        throw new AssertionError(e.getMessage() + "; last readiness: " + Traffic.readiness(app) + "; cluster nodes: "
+          + cluster.redisCli(alive, "cluster", "nodes") + "; logs: " + cluster.logs(), e);
+      }
       traffic.awaitSuccesses(3, 20_000, "adds and reads succeed after the failover");
       recovered = System.currentTimeMillis();
       Eventually.elapse(1000, "traffic goes on after the recovery");
