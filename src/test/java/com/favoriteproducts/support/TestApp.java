@@ -49,6 +49,10 @@ import java.util.function.UnaryOperator;
  */
 public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
+  private static final int PORT_BASE = 20_000;
+  private static final int PORT_SPAN = 12_000;
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+    new java.util.concurrent.atomic.AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(PORT_SPAN));
   public static final String API_TOKEN = "test-api-token-" + UUID.randomUUID();
   private static final String JWT_SECRET = "test-jwt-secret-" + UUID.randomUUID();
 
@@ -172,12 +176,24 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
     return app;
   }
 
+  /**
+   * A port free now, for a server a test starts next: below the kernel's ephemeral range (32768-60999 here), so that
+   * none of the many outgoing connections of a run (PostgreSQL, Redis, RabbitMQ, HTTP clients) can take it between
+   * this check and the bind, which happened with {@code new ServerSocket(0)} (a port of that range: "Address already
+   * in use" in a clean-clone run); never the same port twice in a JVM. Each JVM starts at its own random offset.
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int tries = 0; tries < PORT_SPAN; tries++) {
+      int port = PORT_BASE + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_SPAN);
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(false);
+        s.bind(new java.net.InetSocketAddress("0.0.0.0", port));
+        return port;
+      } catch (IOException taken) {
+        // in use: the next one
+      }
     }
+    throw new IllegalStateException("no free port in " + PORT_BASE + "-" + (PORT_BASE + PORT_SPAN - 1));
   }
 
   /** Blocks for a future's result (tests only: never on an event loop). */
