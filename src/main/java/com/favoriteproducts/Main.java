@@ -4,6 +4,7 @@ import com.favoriteproducts.bridge.BridgeVerticle;
 import com.favoriteproducts.cluster.Nodes;
 import com.favoriteproducts.config.AppConfig;
 import com.favoriteproducts.config.BridgeConfig;
+import com.favoriteproducts.config.ClusterConfig;
 import com.favoriteproducts.config.DeployConfig;
 import com.favoriteproducts.config.HttpConfig;
 import com.favoriteproducts.config.JwtConfig;
@@ -62,6 +63,7 @@ public final class Main {
     JsonObject config;
     try {
       config = AppConfig.load();
+      ClusterConfig.from(config); // CLUSTER_DISCOVERY and its keys: refused here, before anything starts
       String notes = JwtConfig.prepare(config);
       if (!notes.isEmpty()) {
         LOG.warn(notes);

@@ -36,6 +36,12 @@ public final class Nodes {
   /** The cluster manager of each clustered Vert.x of this process (tests run several; weak: closed ones go). */
   private static final Map<Vertx, ClusterManager> CLUSTER_MANAGERS = Collections.synchronizedMap(new WeakHashMap<>());
 
+  /**
+   * With Kubernetes discovery: how long a starting node looks for other members before it starts a cluster alone
+   * (Hazelcast's default, 5 s).
+   */
+  static final int K8S_JOIN_WAIT_SECONDS = 5;
+
   private Nodes() {
   }
 
@@ -73,7 +79,10 @@ public final class Nodes {
     return CLUSTER_MANAGERS.get(vertx);
   }
 
-  /** conf/cluster.xml (CLUSTER_CONFIG), then the members and port from the configuration. */
+  /**
+   * conf/cluster.xml (CLUSTER_CONFIG), then the port and the join from the configuration: TCP-IP on CLUSTER_MEMBERS
+   * ({@code CLUSTER_DISCOVERY=tcp}, the default) or Kubernetes DNS discovery of CLUSTER_K8S_SERVICE_DNS.
+   */
   static Config hazelcastConfig(ClusterConfig cluster) {
     Path file = Path.of(cluster.configFile());
     Config hz;
@@ -96,10 +105,23 @@ public final class Nodes {
       hz.setProperty("hazelcast.local.localAddress", cluster.host());
     }
     JoinConfig join = hz.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(cluster.multicast());
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
-    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    if (cluster.discovery() == ClusterConfig.Discovery.KUBERNETES) {
+      // DNS lookup mode: the headless Service's A records (publishNotReadyAddresses, so a starting pod is found before
+      // it is ready) are the members, each at CLUSTER_K8S_SERVICE_PORT. No Kubernetes API access, no RBAC needed.
+      join.getTcpIpConfig().setEnabled(false);
+      join.getMulticastConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true)
+        .setProperty("service-dns", cluster.k8sServiceDns())
+        .setProperty("service-port", String.valueOf(cluster.k8sServicePort()));
+    } else {
+      join.getMulticastConfig().setEnabled(cluster.multicast());
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    }
+    // TCP-IP: join at once. Kubernetes: Hazelcast's discovery joiner asks the discovery (here DNS) for members only
+    // within this wait, so 0 would make every pod a cluster of its own; the first pod of a cluster waits it out.
+    hz.setProperty("hazelcast.wait.seconds.before.join",
+      cluster.discovery() == ClusterConfig.Discovery.KUBERNETES ? String.valueOf(K8S_JOIN_WAIT_SECONDS) : "0");
     hz.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
     hz.setProperty("hazelcast.logging.type", "slf4j");
