@@ -14,11 +14,11 @@ FAKE_JAR  := fake-products/target/fake-products.jar
 APP_SRC   := $(shell find src -type f 2>/dev/null)
 FAKE_SRC  := $(shell find fake-products/src -type f 2>/dev/null)
 
-.PHONY: help build test run services services-start up down logs bench bench-scale soak clean distclean
+.PHONY: help build test run services services-start up down logs bench bench-scale soak clean distclean k8s-validate
 
 help: ## list the targets
 	@echo "favorite-products — make targets:"
-	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]*):.*## /\1\t/' | \
+	@grep -E '^[a-z][a-zA-Z0-9_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]*):.*## /\1\t/' | \
 	  awk -F'\t' '{ printf "  make %-15s %s\n", $$1, $$2 }'
 	@echo
 	@echo "Environment overrides the config, e.g.: API_TOKEN=secret HTTP_PORT=8080 make run"
@@ -36,6 +36,9 @@ $(APP_JAR): pom.xml $(APP_SRC) $(FAKE_SRC)
 test: ## run every test: fake-products, then the service (needs PostgreSQL, Redis, RabbitMQ)
 	$(MVN) $(MVN_FLAGS) -f fake-products/pom.xml test
 	$(MVN) $(MVN_FLAGS) test
+
+k8s-validate: ## validate deploy/k8s (kubectl kustomize) against the Kubernetes 1.34 schemas; installs the validator into .k8s-validate/
+	@scripts/k8s-validate.sh
 
 run: build ## build if needed, then run fake-products (background) and the service (foreground)
 	@scripts/run.sh
@@ -67,5 +70,5 @@ soak: build ## soak: 10 min mixed load at 70% of peak, one private dependency re
 clean: ## remove build output (keeps .run/ tokens)
 	rm -rf target fake-products/target bench/target
 
-distclean: clean ## also remove .run/ (generated API token, JWT secret, logs)
-	rm -rf .run
+distclean: clean ## also remove .run/ (generated API token, JWT secret, logs) and .k8s-validate/
+	rm -rf .run .k8s-validate
