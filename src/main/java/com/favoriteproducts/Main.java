@@ -16,6 +16,7 @@ import com.favoriteproducts.db.Migrations;
 import com.favoriteproducts.favorite.FavoritesVerticle;
 import com.favoriteproducts.favorite.jobs.JobsVerticle;
 import com.favoriteproducts.http.HttpVerticle;
+import com.favoriteproducts.http.NodeHealthVerticle;
 import com.favoriteproducts.http.StartGate;
 import com.favoriteproducts.product.ProductVerticle;
 import com.favoriteproducts.webhook.WebhooksVerticle;
@@ -51,6 +52,8 @@ public final class Main {
   public static final String PRODUCTS = "products";
   public static final String WEBHOOKS = "webhooks";
   public static final String BRIDGE = "bridge";
+  /** Not a role: the probes and metrics server of a node without {@code http} (HEALTH_PORT). */
+  static final String HEALTH = "health";
   static final List<String> ALL = List.of(HTTP, CUSTOMERS, FAVORITES, FAVORITES_JOBS, PRODUCTS, WEBHOOKS, BRIDGE);
   /** The edges: they take requests from outside, so they open last and close first. */
   private static final List<String> EDGES = List.of(HTTP, BRIDGE);
@@ -232,7 +235,14 @@ public final class Main {
           return with;
         }));
     if (gate == null) {
-      return withBridge;
+      // A node with no HTTP edge (a worker) serves its probes and metrics on HEALTH_PORT, once it is up.
+      return deploy.healthPort() == 0 ? withBridge : withBridge.compose(ids -> vertx.deployVerticle(
+        new NodeHealthVerticle(names), new DeploymentOptions().setConfig(config)).map(id -> {
+          Map<String, String> with = new LinkedHashMap<>(ids);
+          with.put(HEALTH, id);
+          LOG.info("probes and metrics on port {}", deploy.healthPort());
+          return with;
+        }));
     }
     backends.onComplete(ar -> {
       if (ar.succeeded()) {
