@@ -14,7 +14,7 @@ FAKE_JAR  := fake-products/target/fake-products.jar
 APP_SRC   := $(shell find src -type f 2>/dev/null)
 FAKE_SRC  := $(shell find fake-products/src -type f 2>/dev/null)
 
-.PHONY: help build test run services services-start up down logs bench bench-scale soak clean distclean k8s-validate
+.PHONY: help build test run services services-start up down logs bench bench-scale soak clean distclean k8s-validate certs
 
 help: ## list the targets
 	@echo "favorite-products — make targets:"
@@ -49,8 +49,11 @@ services: ## check that PostgreSQL, Redis and RabbitMQ answer; say how to start 
 services-start: ## start the missing ones with this machine's own commands (as CI does)
 	@scripts/check-services.sh --start=local
 
-up: ## the whole stack in Docker (needs a Docker daemon)
-	$(COMPOSE) up -d --build
+certs: ## event-bus mTLS certificates for compose in docker/certs/ (CA kept if present; README "Cluster security")
+	@scripts/cluster-certs.sh docker/certs http1 http2 worker
+
+up: certs ## the whole stack in Docker (needs a Docker daemon)
+	FP_UID=$$(id -u) FP_GID=$$(id -g) $(COMPOSE) up -d --build
 
 down: ## stop the Docker stack and drop its volumes
 	$(COMPOSE) down -v

@@ -71,6 +71,8 @@ public final class Main {
       if (!notes.isEmpty()) {
         LOG.warn(notes);
       }
+      // Refused here, before Vert.x: TLS on with missing or unreadable key, certificate or CA.
+      com.favoriteproducts.config.EventBusTlsConfig.from(config);
     } catch (RuntimeException e) {
       LOG.error("bad configuration: {}", e.getMessage());
       System.exit(2);

@@ -2,6 +2,7 @@ package com.favoriteproducts.cluster;
 
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.config.ClusterConfig;
+import com.favoriteproducts.config.EventBusTlsConfig;
 import com.favoriteproducts.config.MetricsConfig;
 import com.favoriteproducts.config.RuntimeConfig;
 import com.favoriteproducts.metrics.AppMetrics;
@@ -11,7 +12,12 @@ import com.hazelcast.config.XmlConfigBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -54,12 +60,27 @@ public final class Nodes {
       builder.withMetrics(new MicrometerMetricsFactory());
     }
     ClusterConfig cluster = ClusterConfig.from(config);
+    EventBusTlsConfig tls;
+    try {
+      tls = EventBusTlsConfig.from(config);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    if (!tls.ignoredKeys().isEmpty()) {
+      LOG.warn("{} set but EVENTBUS_TLS is not true: the clustered event bus is plain TCP", tls.ignoredKeys());
+    }
     if (!cluster.enabled()) {
+      if (tls.enabled()) {
+        LOG.warn("EVENTBUS_TLS=true has no effect without CLUSTER=true (a standalone node's event bus never leaves the JVM)");
+      }
       return Future.succeededFuture(withCodecs(builder.with(options).build()));
     }
     options.getEventBusOptions().setHost(cluster.eventbusHost()).setPort(cluster.eventbusPort());
     if (!cluster.eventbusPublicHost().isEmpty()) {
       options.getEventBusOptions().setClusterPublicHost(cluster.eventbusPublicHost());
+    }
+    if (tls.enabled()) {
+      mutualTls(options.getEventBusOptions(), tls);
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     return builder.with(options).withClusterManager(manager).buildClustered().map(Nodes::withCodecs)
@@ -67,6 +88,33 @@ public final class Nodes {
         CLUSTER_MANAGERS.put(v, manager);
         LOG.info("joined the cluster as node {}; members: {}", manager.getNodeId(), manager.getNodes());
       });
+  }
+
+  /**
+   * TLS on the clustered event bus with client authentication required, so that in both directions each end proves
+   * it holds a key whose certificate the cluster CA signed: a node's event-bus server refuses a connection without
+   * such a client certificate, and its client refuses a server whose certificate does not chain to the CA.
+   *
+   * <p>{@code setTrustAll(false)} matters: EventBusOptions' default is trust-all, which would let this node's client
+   * connect (and send requests) to any server that presents any certificate, e.g. a foreign node that registered a
+   * consumer on one of our addresses. Host names are not verified: Vert.x 5's clustered event bus turns hostname
+   * verification off for its client ({@code setHostnameVerificationAlgorithm("")} in ClusteredEventBus), and pod IPs
+   * change anyway; what authenticates a peer is a certificate from the CA dedicated to this cluster (docs/security.md).
+   */
+  static void mutualTls(EventBusOptions eb, EventBusTlsConfig tls) {
+    eb.setSsl(true).setClientAuth(ClientAuth.REQUIRED).setTrustAll(false);
+    if (tls.pemIdentity()) {
+      eb.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert()).setKeyPath(tls.key()));
+    } else {
+      eb.setKeyCertOptions(new PfxOptions().setPath(tls.keystore()).setPassword(tls.keystorePassword()));
+    }
+    if (tls.pemTrust()) {
+      eb.setTrustOptions(new PemTrustOptions().addCertPath(tls.ca()));
+    } else {
+      eb.setTrustOptions(new PfxOptions().setPath(tls.truststore()).setPassword(tls.truststorePassword()));
+    }
+    LOG.info("clustered event bus: mutual TLS ({} identity {}, trusting {})", tls.pemIdentity() ? "PEM" : "PKCS#12",
+      tls.pemIdentity() ? tls.cert() : tls.keystore(), tls.pemTrust() ? tls.ca() : tls.truststore());
   }
 
   private static Vertx withCodecs(Vertx vertx) {
