@@ -14,7 +14,7 @@ FAKE_JAR  := fake-products/target/fake-products.jar
 APP_SRC   := $(shell find src -type f 2>/dev/null)
 FAKE_SRC  := $(shell find fake-products/src -type f 2>/dev/null)
 
-.PHONY: help build test run services services-start up down logs bench bench-scale soak clean distclean
+.PHONY: help build test contract-lint monitoring-lint run services services-start up down logs bench bench-scale soak clean distclean
 
 help: ## list the targets
 	@echo "favorite-products — make targets:"
@@ -36,6 +36,12 @@ $(APP_JAR): pom.xml $(APP_SRC) $(FAKE_SRC)
 test: ## run every test: fake-products, then the service (needs PostgreSQL, Redis, RabbitMQ)
 	$(MVN) $(MVN_FLAGS) -f fake-products/pom.xml test
 	$(MVN) $(MVN_FLAGS) test
+
+contract-lint: ## lint src/main/resources/openapi.yaml with @redocly/cli (recommended rules; a warning fails too)
+	@scripts/contract-lint.sh openapi
+
+monitoring-lint: ## parse deploy/prometheus/alerts.yml and deploy/grafana/*.json, and every PromQL expression in them
+	@scripts/contract-lint.sh monitoring
 
 run: build ## build if needed, then run fake-products (background) and the service (foreground)
 	@scripts/run.sh
