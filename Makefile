@@ -14,7 +14,7 @@ FAKE_JAR  := fake-products/target/fake-products.jar
 APP_SRC   := $(shell find src -type f 2>/dev/null)
 FAKE_SRC  := $(shell find fake-products/src -type f 2>/dev/null)
 
-.PHONY: help build test run services services-start up down logs bench bench-scale soak clean distclean k8s-validate certs
+.PHONY: help build test contract-lint monitoring-lint run services services-start up down logs bench bench-scale soak clean distclean k8s-validate certs
 
 help: ## list the targets
 	@echo "favorite-products — make targets:"
@@ -39,6 +39,12 @@ test: ## run every test: fake-products, then the service (needs PostgreSQL, Redi
 
 k8s-validate: ## validate deploy/k8s (kubectl kustomize) against the Kubernetes 1.34 schemas; installs the validator into .k8s-validate/
 	@scripts/k8s-validate.sh
+
+contract-lint: ## lint src/main/resources/openapi.yaml with @redocly/cli (recommended rules; a warning fails too)
+	@scripts/contract-lint.sh openapi
+
+monitoring-lint: ## parse deploy/prometheus/alerts.yml and deploy/grafana/*.json, and every PromQL expression in them
+	@scripts/contract-lint.sh monitoring
 
 run: build ## build if needed, then run fake-products (background) and the service (foreground)
 	@scripts/run.sh
