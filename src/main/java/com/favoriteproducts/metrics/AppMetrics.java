@@ -40,7 +40,8 @@ public final class AppMetrics {
     void remove();
   }
 
-  private static final Registration NOTHING = () -> { };
+  /** A registration of nothing (metrics off, or a gauge not made). */
+  public static final Registration NOTHING = () -> { };
 
   /** The gauges several verticle instances contribute to, per registry (weak: a closed Vert.x leaves nothing here). */
   private static final Map<MeterRegistry, Map<Meter.Id, MaxGauge>> SHARED = new WeakHashMap<>();

@@ -5,6 +5,7 @@ import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.BusHandlers;
 import com.favoriteproducts.bus.Fields;
 import com.favoriteproducts.bus.JobStatus;
+import com.favoriteproducts.config.BacklogConfig;
 import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.config.RabbitConfig;
@@ -49,6 +50,7 @@ public class JobsVerticle extends VerticleBase {
   private BusHandlers handlers;
   private long sweepTimer = -1;
   private long retentionTimer = -1;
+  private JobBacklog backlog;
 
   @Override
   public Future<?> start() {
@@ -76,6 +78,13 @@ public class JobsVerticle extends VerticleBase {
       new JobStore(vertx, cfg, pool, jobs, rabbit, topology, publisher, metrics));
     DeadLetters dead = new DeadLetters(jobs, reads, rabbit, topology, publisher);
     JobRetention retention = new JobRetention(vertx, pool, cfg);
+    BacklogConfig backlogConfig;
+    try {
+      backlogConfig = BacklogConfig.from(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    backlog = new JobBacklog(vertx, pool, backlogConfig, AppMetrics.from(config()));
 
     handlers = new BusHandlers(vertx, LOG, err -> new BusFailure(BusFailure.UNAVAILABLE,
       "the job store or RabbitMQ is unavailable"))
@@ -91,6 +100,7 @@ public class JobsVerticle extends VerticleBase {
     return Future.all(handlers.ready(), reads.ready()).compose(v -> rabbit.start()).onSuccess(v -> {
       sweepTimer = vertx.setPeriodic(cfg.sweepIntervalMs(), t -> publisher.sweep());
       retentionTimer = vertx.setPeriodic(cfg.retentionIntervalMs(), t -> retention.run());
+      backlog.start();
       LOG.info("add jobs: {} attempts over about {} min, prefetch {}", cfg.maxAttempts(),
         cfg.retryWindowMs() / 60_000, cfg.prefetch());
     });
@@ -100,6 +110,9 @@ public class JobsVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(retentionTimer);
+    if (backlog != null) {
+      backlog.stop();
+    }
     return handlers.drain(ShutdownConfig.from(config()).drainMs())
       .eventually(() -> rabbit == null ? Future.succeededFuture() : rabbit.close())
       .eventually(() -> reads == null ? Future.succeededFuture() : reads.close())
