@@ -3,6 +3,7 @@ package com.favoriteproducts.http;
 import com.favoriteproducts.auth.Admission;
 import com.favoriteproducts.auth.CachingJwtAuth;
 import com.favoriteproducts.auth.Denylist;
+import com.favoriteproducts.logging.LogContext;
 import com.favoriteproducts.auth.TokenIssuer;
 import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.config.HttpConfig;
@@ -159,6 +160,7 @@ public class HttpVerticle extends VerticleBase {
       requestId = Long.toHexString(ThreadLocalRandom.current().nextLong());
     }
     rc.put("requestId", requestId);
+    LogContext.putRequestId(requestId); // for the log lines of this request's callbacks (LOG_FORMAT=json)
     rc.response().putHeader("X-Request-Id", requestId);
     if (!decodable(rc)) {
       return;
