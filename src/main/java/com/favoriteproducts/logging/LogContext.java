@@ -48,6 +48,20 @@ public final class LogContext {
   }
 
   /**
+   * Runs {@code action} at once, on this thread, with {@code ctx} (a request's context) as the current context, so
+   * that its log lines carry that context's request id. For a callback that a client library completes on another
+   * context of the same event loop (the verticle's own, e.g. a batched Redis or PostgreSQL answer): the work goes on
+   * where it was, only the context is the request's again. On another thread (or with no context) it runs as it is.
+   */
+  public static void on(Context ctx, Runnable action) {
+    if (ctx instanceof ContextInternal ci && Vertx.currentContext() != ctx && ci.inThread()) {
+      ci.dispatch(action);
+    } else {
+      action.run();
+    }
+  }
+
+  /**
    * The options with the current request id in the {@value #HEADER} header (a copy: shared options are never
    * changed); the same options when there is no request id.
    */
