@@ -24,7 +24,8 @@ import java.time.temporal.ChronoUnit;
  * <p>{@code requestId} comes from the Vert.x context the line is logged on ({@link LogContext}); {@code traceId} and
  * {@code spanId} from OpenTelemetry's current span (vertx-opentelemetry keeps it in the Vert.x context) when the
  * OpenTelemetry API is on the class path and a span is current; {@code node} is the cluster node id of the Vert.x
- * whose context logs, else of this process's first clustered Vert.x, else a per-process id ({@link #processNode}).
+ * whose context logs (a standalone one: a per-process id, {@link #processNode}); outside any Vert.x context the node id
+ * of this process's first clustered Vert.x, else the per-process id.
  * Logback's own JsonEncoder (1.5) writes fixed fields of its own (epoch timestamp, {@code mdc}, no node), so not it.
  */
 public class JsonLayout extends LayoutBase<ILoggingEvent> {
@@ -88,10 +89,9 @@ public class JsonLayout extends LayoutBase<ILoggingEvent> {
 
   private static String node(Context ctx) {
     if (ctx != null) {
+      // The Vert.x that logs: its cluster node id, or this process's id for a standalone one
       ClusterManager cm = Nodes.clusterManager(ctx.owner());
-      if (cm != null && cm.getNodeId() != null) {
-        return cm.getNodeId();
-      }
+      return cm != null && cm.getNodeId() != null ? cm.getNodeId() : PROCESS_NODE;
     }
     String joined = clusterNode;
     return joined != null ? joined : PROCESS_NODE;
