@@ -1,5 +1,7 @@
 package com.favoriteproducts.bus;
 
+import com.favoriteproducts.logging.LogContext;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -74,20 +76,26 @@ public final class BusHandlers {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    result.onComplete(ar -> {
+    Context messageContext = Vertx.currentContext();
+    // A client (e.g. a PostgreSQL pool) may complete on another context: back on the message's, for its log lines.
+    result.onComplete(ar -> LogContext.on(messageContext, () -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
         return;
       }
       Throwable err = ar.cause();
       if (err instanceof BusFailure failure) {
+        if (log.isDebugEnabled()) {
+          // The code only: a failure's detail may quote the request (an email).
+          log.debug("{} answered {}", address, failure.code());
+        }
         msg.reply(failure);
         return;
       }
       BusFailure failure = unexpected.apply(err);
       logFailure(address, failure, err);
       msg.reply(failure);
-    });
+    }));
   }
 
   /**
@@ -97,6 +105,9 @@ public final class BusHandlers {
    */
   private void logFailure(String address, BusFailure failure, Throwable err) {
     if (failure.code() < 500) {
+      if (log.isDebugEnabled()) {
+        log.debug("{} answered {}", address, failure.code()); // not the detail: it may quote the request (an email)
+      }
       return;
     }
     if (failure.code() != BusFailure.UNAVAILABLE) {

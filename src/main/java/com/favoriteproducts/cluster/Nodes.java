@@ -5,6 +5,8 @@ import com.favoriteproducts.config.ClusterConfig;
 import com.favoriteproducts.config.EventBusTlsConfig;
 import com.favoriteproducts.config.MetricsConfig;
 import com.favoriteproducts.config.RuntimeConfig;
+import com.favoriteproducts.logging.JsonLayout;
+import com.favoriteproducts.logging.LogContext;
 import com.favoriteproducts.metrics.AppMetrics;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -86,6 +88,7 @@ public final class Nodes {
     return builder.with(options).withClusterManager(manager).buildClustered().map(Nodes::withCodecs)
       .onSuccess(v -> {
         CLUSTER_MANAGERS.put(v, manager);
+        JsonLayout.clusterJoined(manager.getNodeId());
         LOG.info("joined the cluster as node {}; members: {}", manager.getNodeId(), manager.getNodes());
       });
   }
@@ -119,6 +122,7 @@ public final class Nodes {
 
   private static Vertx withCodecs(Vertx vertx) {
     BusFailure.registerCodec(vertx);
+    LogContext.install(vertx);
     return vertx;
   }
 

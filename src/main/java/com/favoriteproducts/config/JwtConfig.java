@@ -35,6 +35,15 @@ public record JwtConfig(String algorithm, String secret, String privateKeyPem, S
                           int ttlSeconds, int leewaySeconds, String apiToken) {
 
   static final int DEFAULT_LEEWAY_SECONDS = 5;
+
+  /** Without the secret, the private key or the API token (a record's own toString would print them). */
+  @Override
+  public String toString() {
+    return "JwtConfig[" + algorithm + ", issuer " + issuer + ", ttl " + ttlSeconds + " s, leeway " + leewaySeconds
+      + " s, secret " + (secret == null || secret.isEmpty() ? "none" : "set") + ", private key "
+      + (privateKeyPem == null || privateKeyPem.isEmpty() ? "none" : "set") + ", API token "
+      + (apiToken == null || apiToken.isEmpty() ? "none" : "sha256:" + fingerprint(apiToken)) + "]";
+  }
   static final String DEFAULT_API_TOKEN_FILE = ".run/api-token";
 
   public JwtConfig {

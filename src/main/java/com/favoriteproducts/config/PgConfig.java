@@ -26,6 +26,13 @@ public record PgConfig(String host, int port, String database, String user, Stri
   static final int FALLBACK_POOL_SIZE = 4;
   public static final String APPLICATION_NAME = "favorite-products";
 
+  /** Without the password (a record's own toString would print it into any log line that names this). */
+  @Override
+  public String toString() {
+    return "PgConfig[" + user + "@" + host + ":" + port + "/" + database + ", password " + (password.isEmpty() ? "none"
+      : "set") + ", poolSize " + poolSize + ", maxConnections " + maxConnections + "]";
+  }
+
   public static PgConfig from(JsonObject c) {
     int poolSize = integer(c, "PG_POOL_SIZE", 0);
     int maxConnections = integer(c, "PG_MAX_CONNECTIONS", 20);

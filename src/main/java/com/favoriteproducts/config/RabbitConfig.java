@@ -33,6 +33,13 @@ public record RabbitConfig(String host, int port, String user, String password, 
     }
   }
 
+  /** Without the password (a record's own toString would print it into any log line that names this). */
+  @Override
+  public String toString() {
+    return "RabbitConfig[" + user + "@" + addresses + virtualHost + ", password " + (password == null
+      || password.isEmpty() ? "none" : "set") + ", queues " + queuePrefix + ".* " + queueType + "]";
+  }
+
   /** The type of the work, retry and dead-letter queues. */
   public enum QueueType { CLASSIC, QUORUM }
 

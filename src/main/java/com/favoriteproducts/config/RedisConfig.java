@@ -26,6 +26,13 @@ public record RedisConfig(String host, int port, String password, int db, boolea
     nodes = List.copyOf(nodes);
   }
 
+  /** Without the password (a record's own toString would print it into any log line that names this). */
+  @Override
+  public String toString() {
+    return "RedisConfig[" + (cluster ? "cluster " + nodes : host + ":" + port + "/" + db) + ", password "
+      + (password.isEmpty() ? "none" : "set") + "]";
+  }
+
   public static RedisConfig from(JsonObject c) {
     String mode = str(c, "REDIS_MODE", "standalone").toLowerCase(java.util.Locale.ROOT);
     if (!mode.equals("standalone") && !mode.equals("cluster")) {

@@ -196,8 +196,9 @@ public class CustomerVerticle extends VerticleBase {
       return new BusFailure(BusFailure.CONFLICT, "a customer with this email already exists");
     }
     if (DbErrors.isDataException(err)) {
-      LOG.warn("the database refused a value of a customer request (SQLSTATE {}): {}", DbErrors.sqlState(err),
-        err.getMessage());
+      // SQLSTATE only: PostgreSQL's message for a refused value may quote it (an email, a name).
+      LOG.warn("the database refused a value of a customer request (SQLSTATE {}, {})", DbErrors.sqlState(err),
+        err.getClass().getSimpleName());
       return new BusFailure(BusFailure.BAD_REQUEST, "the request holds a value that cannot be stored");
     }
     LOG.warn("customer storage failed (SQLSTATE {}): {}", DbErrors.sqlState(err), err.toString());

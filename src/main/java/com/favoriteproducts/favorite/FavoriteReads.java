@@ -6,6 +6,7 @@ import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.Cursor;
 import com.favoriteproducts.bus.Paging;
 import com.favoriteproducts.db.ReadPools;
+import com.favoriteproducts.logging.LogContext;
 import com.favoriteproducts.product.LocalCache;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -165,7 +166,7 @@ final class FavoriteReads {
     localHits.increment(rows.size() - missing.size());
     int asked = missing.size();
     return vertx.eventBus().<JsonObject>request(Addresses.PRODUCTS_GET_MANY, new JsonObject().put("ids", missing),
-        productsOptions)
+        LogContext.withRequestId(productsOptions))
       .map(reply -> {
         JsonArray products = reply.body().getJsonArray("products", new JsonArray());
         for (int i = 0; i < products.size(); i++) {

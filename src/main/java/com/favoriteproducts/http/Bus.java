@@ -2,6 +2,7 @@ package com.favoriteproducts.http;
 
 import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.bus.BusFailure;
+import com.favoriteproducts.logging.LogContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,7 +36,7 @@ public final class Bus {
   }
 
   public Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, options).map(m -> m.body());
+    return vertx.eventBus().<JsonObject>request(address, body, LogContext.withRequestId(options)).map(m -> m.body());
   }
 
   /**
@@ -43,12 +44,12 @@ public final class Bus {
    * is: a JsonObject reply (a verticle that does not know the header) is encoded here.
    */
   public Future<Buffer> requestJsonBytes(String address, JsonObject body) {
-    return vertx.eventBus().request(address, body, bytesOptions).map(m -> m.body() instanceof Buffer b ? b
+    return vertx.eventBus().request(address, body, LogContext.withRequestId(bytesOptions)).map(m -> m.body() instanceof Buffer b ? b
       : ((JsonObject) m.body()).toBuffer());
   }
 
   public Future<JsonObject> request(String address, JsonObject body, DeliveryOptions opts) {
-    return vertx.eventBus().<JsonObject>request(address, body, opts).map(m -> m.body());
+    return vertx.eventBus().<JsonObject>request(address, body, LogContext.withRequestId(opts)).map(m -> m.body());
   }
 
   /** Answers a failed event-bus request with the matching problem. */

@@ -3,6 +3,7 @@ package com.favoriteproducts.http;
 import com.favoriteproducts.auth.Admission;
 import com.favoriteproducts.auth.CachingJwtAuth;
 import com.favoriteproducts.auth.Denylist;
+import com.favoriteproducts.logging.LogContext;
 import com.favoriteproducts.auth.TokenIssuer;
 import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.config.HttpConfig;
@@ -15,8 +16,10 @@ import com.favoriteproducts.config.RedisConfig;
 import com.favoriteproducts.config.RevocationConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.metrics.AppMetrics;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
@@ -26,6 +29,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -159,6 +163,10 @@ public class HttpVerticle extends VerticleBase {
       requestId = Long.toHexString(ThreadLocalRandom.current().nextLong());
     }
     rc.put("requestId", requestId);
+    LogContext.putRequestId(requestId); // for the log lines of this request's callbacks (LOG_FORMAT=json)
+    if (LOG.isDebugEnabled()) {
+      logWhenDone(rc);
+    }
     rc.response().putHeader("X-Request-Id", requestId);
     if (!decodable(rc)) {
       return;
@@ -178,6 +186,22 @@ public class HttpVerticle extends VerticleBase {
       }
     }
     rc.next();
+  }
+
+  /**
+   * DEBUG: one line per request when its response has gone: method, the contract's path template (not the request's
+   * path nor its query string, which may carry an email: {@code ?email=}), status and duration.
+   */
+  private static void logWhenDone(RoutingContext rc) {
+    long t0 = System.nanoTime();
+    Context requestContext = Vertx.currentContext();
+    // A response may end on another context (e.g. a completion event's consumer for Prefer: wait): the line is
+    // written on the request's own, so that it carries the request id.
+    rc.addEndHandler(v -> LogContext.on(requestContext, () -> {
+      Route route = rc.currentRoute();
+      LOG.debug("{} {} answered {} in {} ms", rc.request().method(), route == null || route.getPath() == null
+        ? "(no route)" : route.getPath(), rc.response().getStatusCode(), (System.nanoTime() - t0) / 1_000_000);
+    }));
   }
 
   /**

@@ -66,6 +66,12 @@ final class Dispatcher {
   /** One claimed attempt. */
   record Claimed(UUID id, UUID webhookId, FavoriteEvent event, int attempt, String url, String secret,
                  String previousSecret) {
+
+    /** Without the signing secrets nor the URL (which may itself be a capability, e.g. a chat hook URL). */
+    @Override
+    public String toString() {
+      return "Claimed[" + id + ", webhook " + webhookId + ", attempt " + attempt + "]";
+    }
   }
 
   /** What an attempt got: the HTTP status (0 when none) and, when it failed, why. */

@@ -63,7 +63,8 @@ final class JobConsumer {
       carried = null;
     }
     if (carried == null) {
-      LOG.warn("dead-lettering a message that is not a job: {}", msg.body());
+      // Its size, not its body: a foreign message may hold anything (an email, a token).
+      LOG.warn("dead-lettering a message that is not a job ({} bytes)", msg.body() == null ? 0 : msg.body().length());
       rabbit.nack(client, msg, false);
       return;
     }
