@@ -11,6 +11,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -76,7 +77,24 @@ final class AdmissionHandler implements Handler<RoutingContext> {
     }
     HttpMethod m = rc.request().method();
     boolean write = m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE;
+    // The decision may complete on another request's context (one Redis call answers every waiter of a lease): the
+    // request goes on in its own, so what it does next is traced (and context-local) as part of it.
+    ContextInternal own = ContextInternal.current();
     admission.check(p, write).onComplete(ar -> {
+      if (own != null && !own.isRunningOnContext()) {
+        if (own.inThread()) {
+          own.emit(ar, x -> decided(rc, p, write, x));
+        } else {
+          own.runOnContext(v -> decided(rc, p, write, ar));
+        }
+        return;
+      }
+      decided(rc, p, write, ar);
+    });
+  }
+
+  private void decided(RoutingContext rc, Principal p, boolean write, io.vertx.core.AsyncResult<Admission.Decision> ar) {
+    {
       Admission.Decision d = ar.succeeded() ? ar.result() : Admission.Decision.UNCHECKED;
       if (!d.checked()) {
         unchecked.increment();
@@ -99,7 +117,7 @@ final class AdmissionHandler implements Handler<RoutingContext> {
       Problems.send(rc, 429, "rate limit exceeded: this " + scope + " may make " + b.rate()
         + " requests per second (bursts of " + b.burst() + (write ? "; a write counts as "
         + admission.config().writeCost() : "") + "); retry after " + retryAfter + " s");
-    });
+    }
   }
 
   private static long seconds(long ms) {
