@@ -7,7 +7,9 @@ import com.favoriteproducts.config.MetricsConfig;
 import com.favoriteproducts.config.RuntimeConfig;
 import com.favoriteproducts.logging.JsonLayout;
 import com.favoriteproducts.logging.LogContext;
+import com.favoriteproducts.config.TracingConfig;
 import com.favoriteproducts.metrics.AppMetrics;
+import com.favoriteproducts.tracing.Tracing;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.XmlConfigBuilder;
@@ -36,7 +38,8 @@ import java.util.WeakHashMap;
 
 /**
  * Builds this node's Vert.x: standalone or clustered with Hazelcast, with Prometheus metrics when enabled, and with the
- * event-bus protocol's failure codec registered ({@link BusFailure#registerCodec}).
+ * event-bus protocol's failure codec registered ({@link BusFailure#registerCodec}), and with OpenTelemetry tracing when
+ * an OTLP endpoint is configured ({@link Tracing}).
  */
 public final class Nodes {
 
@@ -61,6 +64,15 @@ public final class Nodes {
       options.setMetricsOptions(AppMetrics.vertxOptions(metrics));
       builder.withMetrics(new MicrometerMetricsFactory());
     }
+    Tracing tracing;
+    try {
+      tracing = Tracing.create(TracingConfig.from(config));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new IllegalArgumentException("tracing configuration: " + e.getMessage(), e));
+    }
+    if (tracing.on()) {
+      builder.withTracer(tracing.factory());
+    }
     ClusterConfig cluster = ClusterConfig.from(config);
     EventBusTlsConfig tls;
     try {
@@ -75,7 +87,9 @@ public final class Nodes {
       if (tls.enabled()) {
         LOG.warn("EVENTBUS_TLS=true has no effect without CLUSTER=true (a standalone node's event bus never leaves the JVM)");
       }
-      return Future.succeededFuture(withCodecs(builder.with(options).build()));
+      Vertx vertx = builder.with(options).build();
+      tracing.register(vertx);
+      return Future.succeededFuture(withCodecs(vertx));
     }
     options.getEventBusOptions().setHost(cluster.eventbusHost()).setPort(cluster.eventbusPort());
     if (!cluster.eventbusPublicHost().isEmpty()) {
@@ -87,10 +101,12 @@ public final class Nodes {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     return builder.with(options).withClusterManager(manager).buildClustered().map(Nodes::withCodecs)
       .onSuccess(v -> {
+        tracing.register(v);
         CLUSTER_MANAGERS.put(v, manager);
         JsonLayout.clusterJoined(manager.getNodeId());
         LOG.info("joined the cluster as node {}; members: {}", manager.getNodeId(), manager.getNodes());
-      });
+      })
+      .onFailure(err -> tracing.shutdown());
   }
 
   /**

@@ -3,10 +3,12 @@ package com.favoriteproducts.favorite;
 import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.db.DbErrors;
+import com.favoriteproducts.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +45,15 @@ final class Accepts {
   private final int maxPerCustomer;
   private final Counter accepted;
   private final Batcher<AddRequest> batcher;
+  private final Tracing tracing;
 
   /** What an accepted add came to: already stored, or a pending job (new or the one already pending). */
   record Accepted(Job job, boolean created, boolean stored) {
   }
 
   /** An add waiting for its accept statement; {@code deadline} in {@link System#nanoTime} terms. */
-  private record AddRequest(UUID customerId, UUID productId, long deadline, Promise<Accepted> answer) {
+  private record AddRequest(UUID customerId, UUID productId, long deadline, Promise<Accepted> answer,
+                            io.opentelemetry.context.Context trace) {
   }
 
   /** Time kept for the statement itself: an add with less than this left before its caller gives up is dropped. */
@@ -62,6 +66,7 @@ final class Accepts {
     this.favorites = favorites;
     this.maxPerCustomer = maxPerCustomer;
     this.accepted = accepted;
+    this.tracing = Tracing.of(vertx);
   }
 
   /** {@code timeoutMs}: how long the caller waits for the answer (then it has given up). */
@@ -69,7 +74,7 @@ final class Accepts {
     Promise<Accepted> answer = Promise.promise();
     long keep = Math.min(WRITE_MARGIN_MS, timeoutMs / 2);
     long deadline = System.nanoTime() + (timeoutMs - keep) * 1_000_000L;
-    if (!batcher.offer(new AddRequest(customerId, productId, deadline, answer))) {
+    if (!batcher.offer(new AddRequest(customerId, productId, deadline, answer, tracing.current()))) {
       LOG.warn("add of product {} for customer {} refused: {} adds are waiting for the database already", productId,
         customerId, batcher.queued());
       return BusFailure.fail(BusFailure.UNAVAILABLE, "too many adds are waiting for the database; try again");
@@ -102,15 +107,17 @@ final class Accepts {
       .transform(ar -> {
         if (ar.succeeded()) {
           List<Job> created = new ArrayList<>();
+          List<io.opentelemetry.context.Context> traces = new ArrayList<>();
           for (int i = 0; i < batch.size(); i++) {
             AddRequest r = batch.get(i);
             JobRepository.Accept a = ar.result().get(i);
             if (a.created() != null) {
               created.add(a.created());
+              traces.add(r.trace());
             }
             resolve(r, a).onComplete(r.answer());
           }
-          publish(created);
+          publish(created, traces);
         } else if (DbErrors.is(ar.cause(), DbErrors.FOREIGN_KEY_VIOLATION) && batch.size() > 1) {
           // a customer was deleted between the checks and the insert: the others go again, one by one
           return Future.all(batch.stream().map(r -> acceptBatch(List.of(r))).toList()).mapEmpty();
@@ -124,12 +131,17 @@ final class Accepts {
   }
 
   /** Best effort: if no jobs verticle takes them now, the sweeper publishes the jobs (they are durable already). */
-  private void publish(List<Job> created) {
+  private void publish(List<Job> created, List<io.opentelemetry.context.Context> traces) {
     if (created.isEmpty()) {
       return;
     }
     accepted.increment(created.size());
-    vertx.eventBus().send(Addresses.JOBS_PUBLISH, Job.messageOf(created));
+    JsonObject message = Job.messageOf(created);
+    if (tracing.on()) {
+      // Each job carries the trace of its own add: adds accepted together are jobs of different requests.
+      JobTraces.annotate(message, traces.stream().map(tracing::headers).toList());
+    }
+    vertx.eventBus().send(Addresses.JOBS_PUBLISH, message);
   }
 
   private Future<Accepted> resolve(AddRequest r, JobRepository.Accept a) {

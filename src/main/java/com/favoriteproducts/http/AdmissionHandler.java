@@ -4,16 +4,15 @@ import com.favoriteproducts.auth.Admission;
 import com.favoriteproducts.auth.Denylist;
 import com.favoriteproducts.auth.Principal;
 import com.favoriteproducts.config.RateLimitConfig;
-import com.favoriteproducts.logging.LogContext;
 import com.favoriteproducts.config.RateLimitConfig.Bucket;
 import com.favoriteproducts.metrics.AppMetrics;
 import io.micrometer.core.instrument.Counter;
-import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -79,9 +78,24 @@ final class AdmissionHandler implements Handler<RoutingContext> {
     }
     HttpMethod m = rc.request().method();
     boolean write = m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE;
-    Context requestContext = Vertx.currentContext();
-    // Admission answers on the verticle's context (batched Redis leases): back on the request's, for its log lines.
-    admission.check(p, write).onComplete(ar -> LogContext.on(requestContext, () -> {
+    // The decision may complete on another request's context (one Redis call answers every waiter of a lease): the
+    // request goes on in its own, so what it does next is traced (and context-local) as part of it.
+    ContextInternal own = ContextInternal.current();
+    admission.check(p, write).onComplete(ar -> {
+      if (own != null && !own.isRunningOnContext()) {
+        if (own.inThread()) {
+          own.emit(ar, x -> decided(rc, p, write, x));
+        } else {
+          own.runOnContext(v -> decided(rc, p, write, ar));
+        }
+        return;
+      }
+      decided(rc, p, write, ar);
+    });
+  }
+
+  private void decided(RoutingContext rc, Principal p, boolean write, io.vertx.core.AsyncResult<Admission.Decision> ar) {
+    {
       Admission.Decision d = ar.succeeded() ? ar.result() : Admission.Decision.UNCHECKED;
       if (!d.checked()) {
         unchecked.increment();
@@ -104,7 +118,7 @@ final class AdmissionHandler implements Handler<RoutingContext> {
       Problems.send(rc, 429, "rate limit exceeded: this " + scope + " may make " + b.rate()
         + " requests per second (bursts of " + b.burst() + (write ? "; a write counts as "
         + admission.config().writeCost() : "") + "); retry after " + retryAfter + " s");
-    }));
+    }
   }
 
   private static long seconds(long ms) {

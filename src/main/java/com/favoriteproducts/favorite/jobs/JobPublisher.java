@@ -5,6 +5,8 @@ import com.favoriteproducts.favorite.Batcher;
 import com.favoriteproducts.favorite.Job;
 import com.favoriteproducts.favorite.JobMetrics;
 import com.favoriteproducts.favorite.JobRepository;
+import com.favoriteproducts.favorite.JobTraces;
+import com.favoriteproducts.tracing.Tracing;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,6 +43,12 @@ final class JobPublisher {
   /** "RabbitMQ has it" marks: one UPDATE for the confirms of {@link #markDelayMs}, of the jobs still pending then. */
   private final Batcher<UUID> confirmed;
   private boolean sweeping;
+  private final Tracing tracing;
+  /**
+   * With tracing on: the trace headers of the jobs waiting in {@link #publications}, taken off when they are
+   * published (so bounded by what one event-loop turn asked for). Jobs the sweeper or a replay publishes have none.
+   */
+  private final Map<UUID, Map<String, Object>> traces = new HashMap<>();
 
   JobPublisher(Vertx vertx, Context context, JobsConfig cfg, JobRepository jobs, RabbitConnection rabbit,
                RabbitTopology topology, JobMetrics metrics) {
@@ -49,6 +58,7 @@ final class JobPublisher {
     this.rabbit = rabbit;
     this.topology = topology;
     this.metrics = metrics;
+    this.tracing = Tracing.of(vertx);
     this.publications = Batcher.perTurn(context, this::publish);
     // Marks wait a moment: by then most jobs are stored, and a job no longer pending needs no mark (the sweeper only
     // looks at pending ones), so under a normal flow a confirm costs no write at all.
@@ -71,6 +81,17 @@ final class JobPublisher {
     if (list == null || !rabbit.connected()) {
       return new JsonObject().put("published", false);
     }
+    if (tracing.on()) {
+      // each job's own add (several adds accepted together are one message here); else the request's own trace
+      Map<String, Map<String, Object>> carried = JobTraces.of(body);
+      Map<String, Object> here = tracing.headers(tracing.current());
+      for (Job j : list) {
+        Map<String, Object> h = carried.getOrDefault(j.id().toString(), here);
+        if (h != null) {
+          traces.put(j.id(), h);
+        }
+      }
+    }
     publications.addAll(list);
     return new JsonObject().put("queued", true);
   }
@@ -84,7 +105,7 @@ final class JobPublisher {
       String messageId = chunk.size() == 1 ? chunk.get(0).id().toString() : UUID.randomUUID().toString();
       List<UUID> ids = chunk.stream().map(Job::id).toList();
       sent.add(rabbit.publish(topology.workExchange(), RabbitTopology.ROUTING_KEY,
-          RabbitConnection.persistentJson(messageId, null), message.toBuffer())
+          RabbitConnection.persistentJson(messageId, traceHeaders(chunk)), message.toBuffer())
         .map(v -> {
           confirmed.addAll(ids);
           return ids.size();
@@ -95,6 +116,27 @@ final class JobPublisher {
         }));
     }
     return Future.all(sent).map(cf -> sent.stream().mapToInt(Future::result).sum());
+  }
+
+  /**
+   * The trace headers of a work message: a single job's {@code traceparent}/{@code tracestate}, or for several jobs
+   * the table {@value JobTraces#JOB_TRACES} (job id to its headers); null without any (tracing off, sweeper).
+   */
+  private Map<String, Object> traceHeaders(List<Job> chunk) {
+    if (traces.isEmpty()) {
+      return null;
+    }
+    if (chunk.size() == 1) {
+      return traces.remove(chunk.get(0).id());
+    }
+    Map<String, Object> table = new HashMap<>();
+    for (Job j : chunk) {
+      Map<String, Object> h = traces.remove(j.id());
+      if (h != null) {
+        table.put(j.id().toString(), h);
+      }
+    }
+    return table.isEmpty() ? null : Map.of(JobTraces.JOB_TRACES, table);
   }
 
   /** Republishes jobs left unconfirmed or long overdue; runs periodically and right after (re)connecting. */

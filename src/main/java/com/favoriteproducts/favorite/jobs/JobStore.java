@@ -11,7 +11,11 @@ import com.favoriteproducts.favorite.FavoriteRepository;
 import com.favoriteproducts.favorite.Job;
 import com.favoriteproducts.favorite.JobMetrics;
 import com.favoriteproducts.favorite.JobRepository;
+import com.favoriteproducts.tracing.Tracing;
 import com.favoriteproducts.webhook.Outbox;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -56,6 +60,7 @@ final class JobStore {
   private final JobPublisher publisher;
   private final JobMetrics metrics;
   private final DeliveryOptions productOptions;
+  private final Tracing tracing;
 
   JobStore(Vertx vertx, JobsConfig cfg, Pool pool, JobRepository jobs, RabbitConnection rabbit, RabbitTopology topology,
            JobPublisher publisher, JobMetrics metrics) {
@@ -68,10 +73,16 @@ final class JobStore {
     this.publisher = publisher;
     this.metrics = metrics;
     this.productOptions = new DeliveryOptions().setSendTimeout(cfg.productTimeoutMs());
+    this.tracing = Tracing.of(vertx);
   }
 
-  /** One attempt of each job; fails only when the outcome could not be recorded (the deliveries are then requeued). */
-  Future<Void> attemptAll(List<UUID> ids) {
+  /**
+   * One attempt of each job; fails only when the outcome could not be recorded (the deliveries are then requeued).
+   * {@code spans}: with tracing on, each job's attempt span ({@link JobConsumer}); a retry carries it to the next
+   * attempt, a dead letter names it.
+   */
+  Future<Void> attemptAll(List<UUID> ids, Map<UUID, Context> spans) {
+    this.spans = spans;
     return jobs.findDue(ids).compose(due -> {
       if (due.isEmpty()) {
         return Future.succeededFuture();
@@ -307,18 +318,40 @@ final class JobStore {
       });
   }
 
+  /** The attempt spans of the batch being handled (one batch at a time: {@link JobConsumer}); empty when off. */
+  private Map<UUID, Context> spans = Map.of();
+
+  /** Marks the job's attempt span failed (tracing on), and returns its trace headers for the next message. */
+  private Map<String, Object> failedAttempt(Job j, String reason, boolean dead) {
+    Context c = spans.get(j.id());
+    if (c == null) {
+      return null;
+    }
+    Span span = Span.fromContext(c);
+    span.setStatus(StatusCode.ERROR, reason);
+    span.setAttribute("favorites.job.outcome", dead ? "dead" : "retry");
+    return tracing.headers(c);
+  }
+
   private Future<Void> retryLater(Job j, String reason) {
     long delay = cfg.delayBefore(j.attempts() + 1);
+    Map<String, Object> trace = failedAttempt(j, reason, false);
     LOG.debug("job {} attempt {} failed ({}); next in {} ms", j.id(), j.attempts(), reason, delay);
     metrics.retried();
-    return rabbit.publish("", topology.retryQueue(delay), RabbitConnection.persistentJson(j.id().toString(), null),
+    return rabbit.publish("", topology.retryQueue(delay), RabbitConnection.persistentJson(j.id().toString(), trace),
       j.message().toBuffer());
   }
 
   private Future<Void> deadLetter(Job j, String reason) {
     LOG.warn("job {} dead-lettered after {} attempts; last failure: {}", j.id(), j.attempts(), reason);
-    return rabbit.publish(topology.deadExchange(), "", RabbitConnection.persistentJson(j.id().toString(),
-        Map.of("x-last-failure", reason)), j.message().toBuffer())
+    Map<String, Object> headers = new HashMap<>();
+    headers.put("x-last-failure", reason);
+    Map<String, Object> trace = failedAttempt(j, reason, true);
+    if (trace != null) {
+      headers.putAll(trace);
+    }
+    return rabbit.publish(topology.deadExchange(), "", RabbitConnection.persistentJson(j.id().toString(), headers),
+        j.message().toBuffer())
       .recover(err -> Future.succeededFuture()) // the database lists it as dead either way
       .onComplete(ar -> completed(j));
   }
