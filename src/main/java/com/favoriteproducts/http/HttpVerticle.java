@@ -195,6 +195,7 @@ public class HttpVerticle extends VerticleBase {
   private static void logWhenDone(RoutingContext rc) {
     long t0 = System.nanoTime();
     Context requestContext = Vertx.currentContext();
+    LogContext.keepTrace(); // the server span has ended when the line below is written
     // A response may end on another context (e.g. a completion event's consumer for Prefer: wait): the line is
     // written on the request's own, so that it carries the request id.
     rc.addEndHandler(v -> LogContext.on(requestContext, () -> {

@@ -23,7 +23,8 @@ import java.time.temporal.ChronoUnit;
  * {@code stack}: the stack trace as text, causes included).
  * <p>{@code requestId} comes from the Vert.x context the line is logged on ({@link LogContext}); {@code traceId} and
  * {@code spanId} from OpenTelemetry's current span (vertx-opentelemetry keeps it in the Vert.x context) when the
- * OpenTelemetry API is on the class path and a span is current; {@code node} is the cluster node id of the Vert.x
+ * OpenTelemetry API is on the class path and a span is current, else the ids {@link LogContext#keepTrace kept} on the
+ * context for lines written after the request's span has ended; {@code node} is the cluster node id of the Vert.x
  * whose context logs (a standalone one: a per-process id, {@link #processNode}); outside any Vert.x context the node id
  * of this process's first clustered Vert.x, else the per-process id.
  * Logback's own JsonEncoder (1.5) writes fixed fields of its own (epoch timestamp, {@code mdc}, no node), so not it.
@@ -66,6 +67,9 @@ public class JsonLayout extends LayoutBase<ILoggingEvent> {
     field(sb, "thread", event.getThreadName());
     field(sb, "requestId", ctx == null ? null : LogContext.requestId());
     String[] span = span();
+    if (span == null && ctx != null) {
+      span = LogContext.keptTrace();
+    }
     field(sb, "traceId", span == null ? null : span[0]);
     field(sb, "spanId", span == null ? null : span[1]);
     field(sb, "node", node(ctx));
@@ -98,7 +102,7 @@ public class JsonLayout extends LayoutBase<ILoggingEvent> {
   }
 
   /** The current span's trace id and span id, or null (no valid span, or no OpenTelemetry API). */
-  private static String[] span() {
+  static String[] span() {
     if (!otelPresent) {
       return null;
     }

@@ -24,6 +24,8 @@ public final class LogContext {
   public static final String HEADER = "x-request-id";
   /** The key in the context's local data (a private object: no other code can read or clash with it). */
   private static final Object KEY = new Object();
+  /** The key of the trace and span ids kept by {@link #keepTrace()}. */
+  private static final Object TRACE_KEY = new Object();
 
   private LogContext() {
   }
@@ -43,6 +45,32 @@ public final class LogContext {
     if (ctx instanceof ContextInternal ci && ci.isDuplicate()) {
       Object id = ci.localContextData().get(KEY);
       return id instanceof String s ? s : null;
+    }
+    return null;
+  }
+
+  /**
+   * Keeps the current span's trace and span ids on the current (per-request) context, so that a line logged there
+   * after that span has ended (the HTTP edge's end-of-request line: the server span closes as the response goes)
+   * still carries them. {@link JsonLayout} prefers the current span; these ids are its fallback. Nothing is kept
+   * when tracing is off or there is no duplicated context.
+   */
+  public static void keepTrace() {
+    Context ctx = Vertx.currentContext();
+    if (ctx instanceof ContextInternal ci && ci.isDuplicate()) {
+      String[] ids = JsonLayout.span();
+      if (ids != null) {
+        ci.localContextData().put(TRACE_KEY, ids);
+      }
+    }
+  }
+
+  /** The ids {@link #keepTrace() kept} on the current context, or null. */
+  static String[] keptTrace() {
+    Context ctx = Vertx.currentContext();
+    if (ctx instanceof ContextInternal ci && ci.isDuplicate()) {
+      Object ids = ci.localContextData().get(TRACE_KEY);
+      return ids instanceof String[] a ? a : null;
     }
     return null;
   }

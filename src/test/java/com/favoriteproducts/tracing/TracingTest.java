@@ -1,5 +1,11 @@
 package com.favoriteproducts.tracing;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import com.favoriteproducts.http.HttpVerticle;
+import com.favoriteproducts.logging.JsonLayout;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.OtlpReceiver;
@@ -14,12 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HexFormat;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
+import org.slf4j.LoggerFactory;
 
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -171,5 +182,49 @@ class TracingTest {
       assertThat(spans.get(i).parentSpanId()).isEqualTo(spans.get(i - 1).spanId());
     }
     assertThat(spans.get(spans.size() - 1).statusCode()).isNotEqualTo("STATUS_CODE_ERROR");
+  }
+
+  @Test
+  @DisplayName("LOG_FORMAT=json: the edge's end-of-request line carries the request's trace id and its server span id, though that span has ended")
+  void requestLineCarriesTrace() {
+    Logger edgeLog = (Logger) LoggerFactory.getLogger(HttpVerticle.class);
+    Level before = edgeLog.getLevel();
+    Queue<JsonObject> lines = new ConcurrentLinkedQueue<>();
+    JsonLayout layout = new JsonLayout();
+    AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent event) {
+        lines.add(new JsonObject(layout.doLayout(event)));
+      }
+    };
+    layout.setContext(edgeLog.getLoggerContext());
+    layout.start();
+    capture.setContext(edgeLog.getLoggerContext());
+    capture.start();
+    edgeLog.addAppender(capture);
+    edgeLog.setLevel(Level.DEBUG);
+    String traceId = hex(16);
+    String parent = hex(8);
+    String requestId = "trace-log-" + UUID.randomUUID();
+    try {
+      String c = api.newCustomer();
+      HttpResponse<Buffer> r = await(app.http.get("/v1/customers/" + c + "/favorites")
+        .bearerTokenAuthentication(app.customerToken(c)).putHeader("traceparent", "00-" + traceId + "-" + parent + "-01")
+        .putHeader("X-Request-Id", requestId).send());
+      assertThat(r.statusCode()).isEqualTo(200);
+      Eventually.until(5_000, "the request's end-of-request line", () -> lines.stream()
+        .anyMatch(j -> requestId.equals(j.getString("requestId")) && j.getString("message").contains(" answered ")));
+    } finally {
+      edgeLog.detachAppender(capture);
+      edgeLog.setLevel(before);
+    }
+    JsonObject line = lines.stream().filter(j -> requestId.equals(j.getString("requestId"))
+      && j.getString("message").contains(" answered ")).findFirst().orElseThrow();
+    Eventually.until(10_000, "the request's HTTP server span exported", () -> otlp.trace(traceId).stream()
+      .anyMatch(s -> s.kind().equals("SPAN_KIND_SERVER") && s.parentSpanId().equals(parent)));
+    OtlpReceiver.Received server = otlp.trace(traceId).stream()
+      .filter(s -> s.kind().equals("SPAN_KIND_SERVER") && s.parentSpanId().equals(parent)).findFirst().orElseThrow();
+    assertThat(line.getString("traceId")).as(line.encode()).isEqualTo(traceId);
+    assertThat(line.getString("spanId")).as(line.encode()).isEqualTo(server.spanId());
   }
 }
