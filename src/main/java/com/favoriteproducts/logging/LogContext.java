@@ -30,23 +30,26 @@ public final class LogContext {
   private LogContext() {
   }
 
+  /**
+   * The current context when it is a duplicated (per-request) one, else null: never an event loop's own context, which
+   * is shared by every request it serves.
+   */
+  private static ContextInternal requestContext() {
+    return Vertx.currentContext() instanceof ContextInternal ci && ci.isDuplicate() ? ci : null;
+  }
+
   /** Puts the request id on the current context, when there is a duplicated (per-request) one. */
   public static void putRequestId(String requestId) {
-    Context ctx = Vertx.currentContext();
-    // Never on an event loop's own context: it is shared by every request it serves.
-    if (ctx instanceof ContextInternal ci && ci.isDuplicate() && requestId != null) {
+    ContextInternal ci = requestContext();
+    if (ci != null && requestId != null) {
       ci.localContextData().put(KEY, requestId);
     }
   }
 
   /** The request id on the current context, or null. */
   public static String requestId() {
-    Context ctx = Vertx.currentContext();
-    if (ctx instanceof ContextInternal ci && ci.isDuplicate()) {
-      Object id = ci.localContextData().get(KEY);
-      return id instanceof String s ? s : null;
-    }
-    return null;
+    ContextInternal ci = requestContext();
+    return ci != null && ci.localContextData().get(KEY) instanceof String s ? s : null;
   }
 
   /**
@@ -56,23 +59,17 @@ public final class LogContext {
    * when tracing is off or there is no duplicated context.
    */
   public static void keepTrace() {
-    Context ctx = Vertx.currentContext();
-    if (ctx instanceof ContextInternal ci && ci.isDuplicate()) {
-      String[] ids = JsonLayout.span();
-      if (ids != null) {
-        ci.localContextData().put(TRACE_KEY, ids);
-      }
+    ContextInternal ci = requestContext();
+    String[] ids = ci == null ? null : JsonLayout.span();
+    if (ids != null) {
+      ci.localContextData().put(TRACE_KEY, ids);
     }
   }
 
   /** The ids {@link #keepTrace() kept} on the current context, or null. */
   static String[] keptTrace() {
-    Context ctx = Vertx.currentContext();
-    if (ctx instanceof ContextInternal ci && ci.isDuplicate()) {
-      Object ids = ci.localContextData().get(TRACE_KEY);
-      return ids instanceof String[] a ? a : null;
-    }
-    return null;
+    ContextInternal ci = requestContext();
+    return ci != null && ci.localContextData().get(TRACE_KEY) instanceof String[] a ? a : null;
   }
 
   /**

@@ -4,8 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import com.favoriteproducts.support.Eventually;
+import com.favoriteproducts.support.LogCapture;
 import com.favoriteproducts.support.TestApp;
 import com.favoriteproducts.support.WebhookReceiver;
 import io.vertx.core.buffer.Buffer;
@@ -23,9 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static com.favoriteproducts.support.TestApp.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,24 +39,6 @@ class LogSecretsTest {
 
   static final List<String> FIELDS = List.of("timestamp", "level", "logger", "message", "thread", "requestId",
     "traceId", "spanId", "node");
-
-  /** Captures every event of the root logger as the JSON layout formats it. */
-  static final class Capture extends AppenderBase<ILoggingEvent> {
-    final Queue<String> lines = new ConcurrentLinkedQueue<>();
-    private final JsonLayout layout = new JsonLayout();
-
-    @Override
-    public void start() {
-      layout.setContext(getContext());
-      layout.start();
-      super.start();
-    }
-
-    @Override
-    protected void append(ILoggingEvent event) {
-      lines.add(layout.doLayout(event));
-    }
-  }
 
   /** The strings no log line may contain, and each line's shape; the failures found, empty when none. */
   static List<String> check(Iterable<String> lines, List<String> forbidden) {
@@ -147,7 +127,7 @@ class LogSecretsTest {
     Logger root = lc.getLogger(Logger.ROOT_LOGGER_NAME);
     Logger ours = lc.getLogger("com.favoriteproducts");
     Level before = ours.getLevel();
-    Capture capture = new Capture();
+    LogCapture capture = new LogCapture();
     capture.setContext(lc);
     capture.start();
     root.addAppender(capture);

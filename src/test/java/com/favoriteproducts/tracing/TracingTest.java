@@ -2,12 +2,10 @@ package com.favoriteproducts.tracing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import com.favoriteproducts.http.HttpVerticle;
-import com.favoriteproducts.logging.JsonLayout;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.FavoritesClient;
+import com.favoriteproducts.support.LogCapture;
 import com.favoriteproducts.support.OtlpReceiver;
 import com.favoriteproducts.support.TestApp;
 import io.vertx.core.buffer.Buffer;
@@ -20,14 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HexFormat;
-import java.util.Queue;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.slf4j.LoggerFactory;
@@ -189,16 +186,7 @@ class TracingTest {
   void requestLineCarriesTrace() {
     Logger edgeLog = (Logger) LoggerFactory.getLogger(HttpVerticle.class);
     Level before = edgeLog.getLevel();
-    Queue<JsonObject> lines = new ConcurrentLinkedQueue<>();
-    JsonLayout layout = new JsonLayout();
-    AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
-      @Override
-      protected void append(ILoggingEvent event) {
-        lines.add(new JsonObject(layout.doLayout(event)));
-      }
-    };
-    layout.setContext(edgeLog.getLoggerContext());
-    layout.start();
+    LogCapture capture = new LogCapture();
     capture.setContext(edgeLog.getLoggerContext());
     capture.start();
     edgeLog.addAppender(capture);
@@ -206,20 +194,21 @@ class TracingTest {
     String traceId = hex(16);
     String parent = hex(8);
     String requestId = "trace-log-" + UUID.randomUUID();
+    Predicate<JsonObject> endLine = j -> requestId.equals(j.getString("requestId"))
+      && j.getString("message").contains(" answered ");
     try {
       String c = api.newCustomer();
       HttpResponse<Buffer> r = await(app.http.get("/v1/customers/" + c + "/favorites")
         .bearerTokenAuthentication(app.customerToken(c)).putHeader("traceparent", "00-" + traceId + "-" + parent + "-01")
         .putHeader("X-Request-Id", requestId).send());
       assertThat(r.statusCode()).isEqualTo(200);
-      Eventually.until(5_000, "the request's end-of-request line", () -> lines.stream()
-        .anyMatch(j -> requestId.equals(j.getString("requestId")) && j.getString("message").contains(" answered ")));
+      Eventually.until(5_000, "the request's end-of-request line", () -> capture.lines.stream().map(JsonObject::new)
+        .anyMatch(endLine));
     } finally {
       edgeLog.detachAppender(capture);
       edgeLog.setLevel(before);
     }
-    JsonObject line = lines.stream().filter(j -> requestId.equals(j.getString("requestId"))
-      && j.getString("message").contains(" answered ")).findFirst().orElseThrow();
+    JsonObject line = capture.lines.stream().map(JsonObject::new).filter(endLine).findFirst().orElseThrow();
     Eventually.until(10_000, "the request's HTTP server span exported", () -> otlp.trace(traceId).stream()
       .anyMatch(s -> s.kind().equals("SPAN_KIND_SERVER") && s.parentSpanId().equals(parent)));
     OtlpReceiver.Received server = otlp.trace(traceId).stream()
