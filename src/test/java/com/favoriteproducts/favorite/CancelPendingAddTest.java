@@ -78,6 +78,19 @@ class CancelPendingAddTest {
     return jobId;
   }
 
+  /**
+   * The product API is up again, and lookups go through: the outage may have opened the circuit breaker (two failed
+   * attempts within the test's 500 ms retry delay, sooner on a loaded machine), and an add made while it is still open
+   * fails fast until its attempts run out (failed once in a full run: retries_exhausted). A lookup of a new product is
+   * 503 while the breaker is open and 200 once it has let a trial through.
+   */
+  private static void productApiBack() {
+    app.fakeProducts.down(false);
+    String probe = app.fakeProducts.newProduct().getString("id");
+    Eventually.until(10_000, "a product lookup goes through the breaker",
+      () -> api.get("/v1/products/" + probe, api.admin).statusCode() == 200);
+  }
+
   @Test
   @DisplayName("DELETE of a favorite whose add is pending is 204: the job ends failed/cancelled, nothing is stored"
     + " later, a waiting add hears it (409 naming cancelled), and a new add starts a new job")
@@ -95,7 +108,7 @@ class CancelPendingAddTest {
     assertProblem(waited, 409);
     assertThat(waited.bodyAsJsonObject().getString("detail")).contains("cancelled");
 
-    app.fakeProducts.down(false);
+    productApiBack();
     Eventually.holdsFor(2000, "nothing is stored", () -> api.storedProducts(c).isEmpty());
     assertThat(api.job(jobId).getString("reason")).isEqualTo("cancelled");
     assertProblem(api.delete(c, p), 404); // nothing left to remove or cancel
@@ -138,7 +151,7 @@ class CancelPendingAddTest {
       .hasRootCauseInstanceOf(ReplyException.class).rootCause()
       .satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(404));
 
-    app.fakeProducts.down(false);
+    productApiBack();
     api.addNow(c, p);
     reply = await(app.vertx.eventBus().<JsonObject>request(Addresses.FAVORITES_REMOVE, req)).body();
     assertThat(reply.getBoolean("deleted")).isTrue();
