@@ -1,6 +1,7 @@
 package com.favoriteproducts.favorite;
 
 import com.favoriteproducts.bus.Availability;
+import com.favoriteproducts.bus.ProductView;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
@@ -21,18 +22,18 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
    * STALE), else by the stored snapshot: marked NOT_FOUND when the product API no longer knows the product, STALE
    * (with the snapshot's {@code fetchedAt}) when it cannot answer.
    */
-  public JsonObject toJson(JsonObject product) {
-    Availability availability = Availability.of(product);
+  public JsonObject toJson(ProductView product) {
+    Availability availability = ProductView.availabilityOf(product);
     JsonObject out = new JsonObject().put("productId", productId.toString());
     if (availability.known()) {
-      out.put("title", product.getString("title")).put("image", product.getString("image"))
-        .put("price", product.getValue("price")).put("brand", product.getString("brand"));
-      if (product.getValue("reviewScore") != null) {
-        out.put("reviewScore", product.getValue("reviewScore"));
+      out.put("title", product.title()).put("image", product.image()).put("price", product.price())
+        .put("brand", product.brand());
+      if (product.reviewScore() != null) {
+        out.put("reviewScore", product.reviewScore());
       }
       out.put("addedAt", ts(addedAt)).put("availability", availability.name());
-      if (availability == Availability.STALE && product.getString("fetchedAt") != null) {
-        out.put("fetchedAt", product.getString("fetchedAt"));
+      if (availability == Availability.STALE && product.fetchedAt() != null) {
+        out.put("fetchedAt", product.fetchedAt());
       }
       return out;
     }
@@ -49,23 +50,22 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
    * The same object as {@link #toJson}, written as JSON text (fields in the same order); FavoriteJsonTest holds the two
    * equal for every availability.
    */
-  public void writeTo(JsonGenerator g, JsonObject product) throws IOException {
-    Availability availability = Availability.of(product);
+  public void writeTo(JsonGenerator g, ProductView product) throws IOException {
+    Availability availability = ProductView.availabilityOf(product);
     g.writeStartObject();
     g.writeStringField("productId", productId.toString());
     if (availability.known()) {
-      field(g, "title", product.getString("title"));
-      field(g, "image", product.getString("image"));
-      field(g, "price", product.getValue("price"));
-      field(g, "brand", product.getString("brand"));
-      Object score = product.getValue("reviewScore");
-      if (score != null) {
-        field(g, "reviewScore", score);
+      field(g, "title", product.title());
+      field(g, "image", product.image());
+      field(g, "price", product.price());
+      field(g, "brand", product.brand());
+      if (product.reviewScore() != null) {
+        field(g, "reviewScore", product.reviewScore());
       }
       field(g, "addedAt", ts(addedAt));
       g.writeStringField("availability", availability.name());
-      if (availability == Availability.STALE && product.getString("fetchedAt") != null) {
-        g.writeStringField("fetchedAt", product.getString("fetchedAt"));
+      if (availability == Availability.STALE && product.fetchedAt() != null) {
+        g.writeStringField("fetchedAt", product.fetchedAt());
       }
       g.writeEndObject();
       return;
@@ -100,10 +100,9 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
   }
 
   /** True when the product service describes the product differently from the snapshot (the snapshot is refreshed). */
-  public boolean differsFrom(JsonObject product) {
-    return !eq(title, product.getString("title")) || !eq(brand, product.getString("brand"))
-      || !eq(image, product.getString("image")) || !num(price, product.getValue("price"))
-      || !num(reviewScore, product.getValue("reviewScore"));
+  public boolean differsFrom(ProductView product) {
+    return !eq(title, product.title()) || !eq(brand, product.brand()) || !eq(image, product.image())
+      || !num(price, product.price()) || !num(reviewScore, product.reviewScore());
   }
 
   private static boolean eq(Object a, Object b) {

@@ -5,6 +5,7 @@ import com.favoriteproducts.bus.Availability;
 import com.favoriteproducts.bus.BusFailure;
 import com.favoriteproducts.bus.Cursor;
 import com.favoriteproducts.bus.Paging;
+import com.favoriteproducts.bus.ProductView;
 import com.favoriteproducts.db.ReadPools;
 import com.favoriteproducts.logging.LogContext;
 import com.favoriteproducts.product.LocalCache;
@@ -28,7 +29,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -87,9 +90,9 @@ final class FavoriteReads {
         List<Favorite> rows = page.rows().size() > limit ? page.rows().subList(0, limit) : page.rows();
         String next = page.rows().size() > limit ? Cursor.encode(new JsonArray()
           .add(micros(rows.get(limit - 1).addedAt())).add(rows.get(limit - 1).productId().toString())) : null;
-        return products(customerId, rows).map(byId -> {
-          refreshSnapshots(customerId, rows, byId);
-          return asBytes ? render(rows, byId, next) : new JsonObject().put("items", items(rows, byId))
+        return products(customerId, rows).map(views -> {
+          refreshSnapshots(customerId, rows, views);
+          return asBytes ? render(rows, views, next) : new JsonObject().put("items", items(rows, views))
             .put("nextCursor", next);
         });
       });
@@ -97,14 +100,14 @@ final class FavoriteReads {
 
   private static final JsonFactory JSON = new JsonFactory();
 
-  /** {@code {"items": [...], "nextCursor": ...}} as UTF-8 JSON text. */
-  static Buffer render(List<Favorite> rows, Map<String, JsonObject> byId, String next) {
+  /** {@code {"items": [...], "nextCursor": ...}} as UTF-8 JSON text; {@code views[i]} describes {@code rows[i]}. */
+  static Buffer render(List<Favorite> rows, ProductView[] views, String next) {
     ByteArrayBuilder out = new ByteArrayBuilder(256 + rows.size() * 320);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeArrayFieldStart("items");
-      for (Favorite f : rows) {
-        f.writeTo(g, byId.get(f.productId().toString()));
+      for (int i = 0; i < rows.size(); i++) {
+        rows.get(i).writeTo(g, views[i]);
       }
       g.writeEndArray();
       if (next == null) {
@@ -133,73 +136,82 @@ final class FavoriteReads {
 
   Future<JsonObject> describe(Favorite f) {
     List<Favorite> rows = List.of(f);
-    return products(f.customerId(), rows).map(byId -> {
-      refreshSnapshots(f.customerId(), rows, byId);
-      return f.toJson(byId.get(f.productId().toString()));
+    return products(f.customerId(), rows).map(views -> {
+      refreshSnapshots(f.customerId(), rows, views);
+      return f.toJson(views[0]);
     });
   }
 
   /**
-   * What the product service knows of the favorites' products, by id (absent: not known now, the snapshot describes
-   * it). Products the node's product cache holds fresh are taken from it; {@code products.getMany} is asked only about
-   * the others (none, for most lists), and when it does not answer those are served from their snapshots.
+   * What the product service knows of the favorites' products, {@code views[i]} for {@code rows[i]} (null: not known
+   * now, the snapshot describes it). Products the node's product cache holds fresh are taken from it, as the views it
+   * made when it took them; {@code products.getMany} is asked only about the others (none, for most lists), and when
+   * it does not answer those are served from their snapshots.
    */
-  private Future<Map<String, JsonObject>> products(UUID customerId, List<Favorite> rows) {
-    Map<String, JsonObject> byId = new HashMap<>(rows.size() * 2);
-    JsonArray missing = null;
-    for (Favorite f : rows) {
-      String id = f.productId().toString();
-      JsonObject p = productCache.get(id);
+  private Future<ProductView[]> products(UUID customerId, List<Favorite> rows) {
+    ProductView[] views = new ProductView[rows.size()];
+    Map<String, Integer> missing = null;
+    for (int i = 0; i < views.length; i++) {
+      String id = rows.get(i).productId().toString();
+      ProductView p = productCache.view(id);
       if (p != null) {
-        byId.put(id, p);
+        views[i] = p;
       } else {
         if (missing == null) {
-          missing = new JsonArray(new ArrayList<>(rows.size()));
+          missing = new HashMap<>(rows.size() * 2);
         }
-        missing.add(id);
+        missing.put(id, i);
       }
     }
     if (missing == null) {
-      localHits.increment(rows.size());
-      return Future.succeededFuture(byId);
+      localHits.increment(views.length);
+      return Future.succeededFuture(views);
     }
-    localHits.increment(rows.size() - missing.size());
-    int asked = missing.size();
-    return vertx.eventBus().<JsonObject>request(Addresses.PRODUCTS_GET_MANY, new JsonObject().put("ids", missing),
+    localHits.increment(views.length - missing.size());
+    Map<String, Integer> asked = missing;
+    return vertx.eventBus().<JsonObject>request(Addresses.PRODUCTS_GET_MANY,
+        new JsonObject().put("ids", new JsonArray(new ArrayList<>(asked.keySet()))),
         LogContext.withRequestId(productsOptions))
       .map(reply -> {
         JsonArray products = reply.body().getJsonArray("products", new JsonArray());
         for (int i = 0; i < products.size(); i++) {
-          JsonObject p = products.getJsonObject(i);
-          byId.put(p.getString("id", "").toLowerCase(), p);
+          // Another service's reply: an entry that is not an object, or names no id asked for, is left out (its
+          // favorite is served from the snapshot) and does not stop the others.
+          if (products.getValue(i) instanceof JsonObject p && p.getValue("id") instanceof String id) {
+            Integer at = asked.get(id.toLowerCase(Locale.ROOT));
+            if (at != null) {
+              views[at] = ProductView.of(p);
+            }
+          }
         }
-        return byId;
+        return views;
       })
       .otherwise(err -> {
         LOG.warn("products.getMany did not answer ({}); serving {} favorites of customer {} from snapshots",
-          err.getMessage(), asked, customerId);
-        return byId;
+          err.getMessage(), asked.size(), customerId);
+        return views;
       });
   }
 
-  private static JsonArray items(List<Favorite> rows, Map<String, JsonObject> byId) {
+  private static JsonArray items(List<Favorite> rows, ProductView[] views) {
     JsonArray items = new JsonArray(new ArrayList<>(rows.size()));
-    for (Favorite f : rows) {
-      items.add(f.toJson(byId.get(f.productId().toString())));
+    for (int i = 0; i < views.length; i++) {
+      items.add(rows.get(i).toJson(views[i]));
     }
     return items;
   }
 
   /** Snapshots older than what the product service knows are refreshed aside (best effort, one statement). */
-  private void refreshSnapshots(UUID customerId, List<Favorite> rows, Map<String, JsonObject> byId) {
-    List<JsonObject> newer = null;
-    for (Favorite f : rows) {
-      JsonObject p = byId.get(f.productId().toString());
-      if (p != null && Availability.of(p) == Availability.AVAILABLE && f.differsFrom(p)) {
+  private void refreshSnapshots(UUID customerId, List<Favorite> rows, ProductView[] views) {
+    Map<UUID, ProductView> newer = null;
+    for (int i = 0; i < views.length; i++) {
+      ProductView p = views[i];
+      Favorite f = rows.get(i);
+      if (p != null && p.availability() == Availability.AVAILABLE && f.differsFrom(p)) {
         if (newer == null) {
-          newer = new ArrayList<>();
+          newer = new LinkedHashMap<>();
         }
-        newer.add(p);
+        newer.put(f.productId(), p);
       }
     }
     if (newer != null) {

@@ -1,6 +1,7 @@
 package com.favoriteproducts.favorite;
 
 import com.favoriteproducts.bus.FavoriteEvent;
+import com.favoriteproducts.bus.ProductView;
 import com.favoriteproducts.webhook.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -14,10 +15,12 @@ import io.vertx.sqlclient.data.Numeric;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -163,17 +166,23 @@ public final class FavoriteRepository {
   }
 
   /** Refreshes the snapshots of favorites the product service described differently (best effort, one statement). */
-  public Future<Integer> refreshSnapshots(UUID customerId, List<JsonObject> products) {
+  public Future<Integer> refreshSnapshots(UUID customerId, Map<UUID, ProductView> products) {
     if (products.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    List<Tuple> batch = new ArrayList<>();
-    for (JsonObject p : products) {
-      OffsetDateTime fetchedAt = p.getString("fetchedAt") == null ? OffsetDateTime.now()
-        : OffsetDateTime.parse(p.getString("fetchedAt"));
-      batch.add(Tuple.from(new Object[]{customerId, UUID.fromString(p.getString("id")), p.getString("title", ""),
-        p.getString("brand"),
-        p.getString("image"), numeric(p.getValue("price")), numeric(p.getValue("reviewScore")), fetchedAt}));
+    List<Tuple> batch = new ArrayList<>(products.size());
+    products.forEach((productId, p) -> {
+      OffsetDateTime fetchedAt;
+      try {
+        fetchedAt = p.fetchedAt() == null ? OffsetDateTime.now() : OffsetDateTime.parse(p.fetchedAt());
+      } catch (DateTimeParseException e) {
+        return; // a product service entry with an unreadable time: that snapshot stays, the others are refreshed
+      }
+      batch.add(Tuple.from(new Object[]{customerId, productId, p.title() == null ? "" : p.title(), p.brand(),
+        p.image(), numeric(p.price()), numeric(p.reviewScore()), fetchedAt}));
+    });
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(0);
     }
     return pool.preparedQuery("UPDATE favorites SET title = $3, brand = $4, image = $5, price = $6, review_score = $7,"
         + " fetched_at = $8 WHERE customer_id = $1 AND product_id = $2 AND fetched_at < $8")

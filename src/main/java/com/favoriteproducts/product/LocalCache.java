@@ -1,5 +1,6 @@
 package com.favoriteproducts.product;
 
+import com.favoriteproducts.bus.ProductView;
 import com.favoriteproducts.config.ProductsConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +33,8 @@ public final class LocalCache implements Shareable {
 
   private static final String MAP = "fp.products.local-cache";
 
-  private record Entry(JsonObject answer, long expiresAtMillis) {
+  /** The answer, and its fields read once for the favorites lists that read them ({@link #view}). */
+  private record Entry(JsonObject answer, ProductView view, long expiresAtMillis) {
   }
 
   private final int maxSize;
@@ -72,6 +74,17 @@ public final class LocalCache implements Shareable {
 
   /** The answer for the id, or null when absent or expired. */
   public JsonObject get(String id) {
+    Entry e = entry(id);
+    return e == null ? null : e.answer;
+  }
+
+  /** The answer for the id as a {@link ProductView} (made once, when it was put), or null when absent or expired. */
+  public ProductView view(String id) {
+    Entry e = entry(id);
+    return e == null ? null : e.view;
+  }
+
+  private Entry entry(String id) {
     if (!enabled()) {
       return null;
     }
@@ -83,7 +96,7 @@ public final class LocalCache implements Shareable {
       map.remove(id, e);
       return null;
     }
-    return e.answer;
+    return e;
   }
 
   /** Keeps the answer for the local TTL, but never past {@code validUntilMillis} (when it stops being fresh). */
@@ -96,7 +109,7 @@ public final class LocalCache implements Shareable {
     if (expires <= now) {
       return;
     }
-    map.put(id, new Entry(answer, expires));
+    map.put(id, new Entry(answer, ProductView.of(answer), expires));
     if (map.size() > maxSize + Math.max(1, maxSize / 8)) {
       evict(now);
     }

@@ -1,5 +1,6 @@
 package com.favoriteproducts.favorite;
 
+import com.favoriteproducts.bus.ProductView;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,9 +11,7 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,26 +63,54 @@ class FavoriteJsonTest {
   @DisplayName("every item, and the page with and without a next cursor")
   void same() {
     List<Favorite> rows = new ArrayList<>();
-    Map<String, JsonObject> byId = new HashMap<>();
+    List<ProductView> views = new ArrayList<>();
     for (Object[] c : cases()) {
       Favorite f = (Favorite) c[0];
       JsonObject p = (JsonObject) c[1];
+      ProductView v = ProductView.of(p);
       rows.add(f);
-      if (p != null) {
-        byId.put(f.productId().toString(), p);
-      }
-      Buffer one = FavoriteReads.render(List.of(f), byId, null);
-      JsonObject expected = new JsonObject().put("items", new JsonArray().add(f.toJson(p))).putNull("nextCursor");
+      views.add(v);
+      Buffer one = FavoriteReads.render(List.of(f), new ProductView[] {v}, null);
+      JsonObject expected = new JsonObject().put("items", new JsonArray().add(f.toJson(v))).putNull("nextCursor");
       assertThat(new JsonObject(one)).as("item with product %s", p).isEqualTo(expected);
       // Byte for byte too: the ETag is over these bytes, and the JSON-object path's encoding must give the same.
       assertThat(one.toString()).isEqualTo(expected.encode());
+      // The view carries the entry's values as the entry holds them (an Integer price stays an Integer, a BigDecimal
+      // a BigDecimal), so the item is what the entry says.
+      JsonObject item = expected.getJsonArray("items").getJsonObject(0);
+      if (v != null && v.availability().known()) {
+        for (String field : new String[] {"title", "image", "price", "brand", "reviewScore"}) {
+          assertThat(item.getValue(field)).as("%s of %s", field, p).isEqualTo(p.getValue(field));
+        }
+        assertThat(item.getString("availability")).isEqualTo(p.getString("availability"));
+      }
     }
     for (String next : new String[] {null, "abc_-123"}) {
       JsonArray items = new JsonArray();
-      rows.forEach(f -> items.add(f.toJson(byId.get(f.productId().toString()))));
+      for (int i = 0; i < rows.size(); i++) {
+        items.add(rows.get(i).toJson(views.get(i)));
+      }
       JsonObject expected = new JsonObject().put("items", items).put("nextCursor", next);
-      assertThat(FavoriteReads.render(rows, byId, next).toString()).isEqualTo(expected.encode());
+      assertThat(FavoriteReads.render(rows, views.toArray(new ProductView[0]), next).toString())
+        .isEqualTo(expected.encode());
     }
-    assertThat(FavoriteReads.render(List.of(), byId, null).toString()).isEqualTo("{\"items\":[],\"nextCursor\":null}");
+    assertThat(FavoriteReads.render(List.of(), new ProductView[0], null).toString())
+      .isEqualTo("{\"items\":[],\"nextCursor\":null}");
+  }
+
+  @Test
+  @DisplayName("an entry that says AVAILABLE or STALE without a usable title and price is served from the snapshot")
+  void unusableEntries() {
+    Favorite full = favorite("Snapshot title", "Brand", "http://img/1.png", 12.5, 4.25, FETCHED);
+    JsonObject good = new JsonObject().put("id", "x").put("title", "Live").put("price", 3).put("availability", "STALE");
+    assertThat(full.toJson(ProductView.of(good)).getString("title")).isEqualTo("Live");
+    for (JsonObject bad : new JsonObject[] {good.copy().put("title", 5), good.copy().put("price", "3"),
+      good.copy().putNull("title"), new JsonObject().put("availability", "AVAILABLE")}) {
+      JsonObject item = full.toJson(ProductView.of(bad));
+      assertThat(item.getString("availability")).as("%s", bad).isEqualTo("STALE");
+      assertThat(item.getString("title")).as("%s", bad).isEqualTo("Snapshot title");
+      assertThat(item.getDouble("price")).as("%s", bad).isEqualTo(12.5);
+      assertThat(item.getString("fetchedAt")).as("%s", bad).isEqualTo("2026-11-30T08:00:00Z");
+    }
   }
 }
