@@ -118,7 +118,7 @@ start_fake_products() {
       BENCH_PRODUCTS_SKIP_REASON="fake-products did not start (see $WORK/fake-products.log)"
     fi
   else
-    BENCH_PRODUCTS_SKIP_REASON="$FAKE_JAR is not built (fake-products not in this checkout yet?)"
+    BENCH_PRODUCTS_SKIP_REASON="$FAKE_JAR is not built (make build makes it; make bench runs it first)"
     log "no fake-products: $BENCH_PRODUCTS_SKIP_REASON"
   fi
 }
