@@ -9,13 +9,12 @@ import io.vertx.core.json.JsonObject;
  * lookups. Values are kept as the entry holds them (a price stays an Integer, a Long or a Double), so a page written
  * from a view is the same JSON, byte for byte, as one written from the entry.
  *
- * @param id          the product id (null when the entry has none)
  * @param availability {@link Availability#of} the entry
  * @param price       a Number, or null
  * @param reviewScore a Number, or null
  * @param fetchedAt   when the product API gave the data, as the entry holds it (ISO-8601), or null
  */
-public record ProductView(String id, Availability availability, String title, String brand, String image,
+public record ProductView(Availability availability, String title, String brand, String image,
                           Object price, Object reviewScore, String fetchedAt) {
 
   /**
@@ -34,7 +33,7 @@ public record ProductView(String id, Availability availability, String title, St
     if (availability.known() && (title == null || price == null)) {
       availability = Availability.UNAVAILABLE;
     }
-    return new ProductView(text(entry, "id"), availability, title, text(entry, "brand"), text(entry, "image"), price,
+    return new ProductView(availability, title, text(entry, "brand"), text(entry, "image"), price,
       number(entry, "reviewScore"), text(entry, "fetchedAt"));
   }
 
