@@ -24,6 +24,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,7 +173,9 @@ public final class Main {
     // The HTTP edge prepares (contract, router) while the schema is migrated and the back-ends deploy, and opens its
     // port only once they are up (StartGate): it takes requests only once what serves them is there.
     StartGate gate = names.contains(HTTP) ? StartGate.open(vertx) : null;
-    Future<String> http = gate == null ? null : vertx.deployVerticle(HttpVerticle.class,
+    // One parse of the contract for all the instances (HttpVerticle.contract).
+    Future<OpenAPIContract> contract = gate == null ? null : HttpVerticle.contract(vertx);
+    Future<String> http = gate == null ? null : vertx.deployVerticle(() -> new HttpVerticle(contract),
       new DeploymentOptions().setConfig(config).setInstances(instances(deploy.httpInstances(), cores)));
     boolean usesPg = names.contains(CUSTOMERS) || names.contains(FAVORITES) || names.contains(FAVORITES_JOBS)
       || names.contains(WEBHOOKS);

@@ -18,6 +18,7 @@ import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.metrics.AppMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -55,10 +56,35 @@ public class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   static final String CONTRACT = "openapi.yaml";
 
+  /**
+   * The parsed contract, shared by the instances of one deployment ({@link #contract(Vertx)}), or null: each parses
+   * its own.
+   */
+  private final Future<OpenAPIContract> sharedContract;
   private final List<MessageConsumer<JsonObject>> invalidations = new ArrayList<>();
   private Denylist denylist;
   private Admission admission;
   private HttpServer server;
+
+  /** An instance that parses the contract itself. */
+  public HttpVerticle() {
+    this(null);
+  }
+
+  /** An instance that builds its router from {@code contract} (see {@link #contract(Vertx)}), or parses its own. */
+  public HttpVerticle(Future<OpenAPIContract> contract) {
+    this.sharedContract = contract;
+  }
+
+  /**
+   * Parses the contract once for all the HTTP instances of a node. Parsing checks the whole document against the
+   * OpenAPI meta-schema: about a second of CPU at start on two cores, and it was the last thing the port waited for
+   * when every instance did it. The parsed contract is only read after that (its operations, and its schema
+   * repository, a concurrent map, to build the validators), so the instances can share it.
+   */
+  public static Future<OpenAPIContract> contract(Vertx vertx) {
+    return OpenAPIContract.from(vertx, CONTRACT);
+  }
 
   @Override
   public Future<?> start() {
@@ -89,7 +115,7 @@ public class HttpVerticle extends VerticleBase {
       new ProductHandlers(bus, (products.breakerResetMs() + 999) / 1000), new WebhookHandlers(bus));
 
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
-    return Future.all(OpenAPIContract.from(vertx, CONTRACT), contractText, SwaggerUi.load(vertx), denylist.start(),
+    return Future.all(onThisContext(sharedContract == null ? contract(vertx) : sharedContract), contractText, SwaggerUi.load(vertx), denylist.start(),
         admission.start(),
         Future.all(invalidations.stream().map(MessageConsumer::completion).toList()))
       .compose(all -> {
@@ -138,6 +164,16 @@ public class HttpVerticle extends VerticleBase {
         server = s;
         LOG.debug("HTTP verticle listening on port {}", s.actualPort());
       });
+  }
+
+  /**
+   * {@code f}'s outcome on this verticle's event loop: a shared future completes on the context that parsed it, and
+   * what follows (the router, the server's listen) must run on this instance's own.
+   */
+  private <T> Future<T> onThisContext(Future<T> f) {
+    Promise<T> promise = Promise.promise();
+    f.onComplete(ar -> context.runOnContext(v -> promise.handle(ar)));
+    return promise.future();
   }
 
   @Override
