@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * Lets an appender write only when {@code LOG_FORMAT} (system property, else environment variable) selects its
  * {@code format}: {@code json} selects the JSON appender; anything else, or nothing, the text one (today's pattern).
- * logback.xml has one appender per format, each with this filter; the choice is made once, at start.
+ * conf/logback.xml has one appender per format, each with this filter; the choice is made once, at start (LogSetup,
+ * the configuration in code, picks the one appender instead).
  */
 public class FormatFilter extends Filter<ILoggingEvent> {
 
