@@ -64,7 +64,18 @@ final class InlineValidation {
    * {@code {type: string, format: uuid}} (every id in the contract): a valid UUID is then checked by hand, without the
    * validator's format regex. Any other value still goes through the validator, so errors read the same.
    */
-  private record Check(Validator validator, boolean plainUuid) {
+  private record Check(Validator validator, boolean plainUuid, Bounds integer, Bounds string) {
+  }
+
+  /**
+   * Inclusive bounds of a schema that is only {@code {type: integer, minimum, maximum[, default]}} (the value) or
+   * {@code {type: string, minLength, maxLength[, default]}} (the length in code points), either bound optional. A
+   * value well inside them is checked by hand; anything else goes to the validator.
+   */
+  record Bounds(long min, long max) {
+    boolean holds(long v) {
+      return v >= min && v <= max;
+    }
   }
 
   private final Map<Parameter, Check> checks = new IdentityHashMap<>();
@@ -97,6 +108,10 @@ final class InlineValidation {
     if (check.plainUuid() && isUuid(raw)) {
       return new RequestParameterImpl(raw); // what the schema validator would accept, without running it
     }
+    Object inBounds = inBounds(check.integer(), check.string(), raw);
+    if (inBounds != null) {
+      return new RequestParameterImpl(inBounds);
+    }
     Object transformed = isPlainString(p, raw) ? raw : transformer.transform(p, raw);
     OutputUnit result = check.validator().validate(transformed);
     try {
@@ -122,7 +137,60 @@ final class InlineValidation {
     var schema = p.getSchema();
     boolean plainUuid = schema != null && schema.fieldNames().equals(java.util.Set.of("type", "format"))
       && "string".equals(schema.get("type")) && "uuid".equals(schema.get("format"));
-    return new Check(contract.getSchemaRepository().validator(p.getSchema()), plainUuid);
+    return new Check(contract.getSchemaRepository().validator(p.getSchema()), plainUuid,
+      bounds(schema, "integer", "minimum", "maximum"), bounds(schema, "string", "minLength", "maxLength"));
+  }
+
+  /** The bounds of a schema made of {@code type} (= {@code type}), the two bound keywords and a default; else null. */
+  static Bounds bounds(JsonSchema schema, String type, String minKey, String maxKey) {
+    if (schema == null || !type.equals(schema.get("type"))
+      || !java.util.Set.of("type", minKey, maxKey, "default").containsAll(schema.fieldNames())) {
+      return null;
+    }
+    Object min = schema.get(minKey);
+    Object max = schema.get(maxKey);
+    if ((min != null && !(min instanceof Integer || min instanceof Long))
+      || (max != null && !(max instanceof Integer || max instanceof Long))) {
+      return null;
+    }
+    return new Bounds(min == null ? Long.MIN_VALUE : ((Number) min).longValue(),
+      max == null ? Long.MAX_VALUE : ((Number) max).longValue());
+  }
+
+  /**
+   * The value of {@code raw} when it is well inside the bounds of a plain integer or string schema (see {@link Bounds}),
+   * as the validator would hand it on: a plain decimal as an Integer (what the transformer decodes), a string not
+   * JSON-quoted as itself (as {@link #isPlainString}). Null: the validator decides.
+   */
+  static Object inBounds(Bounds integer, Bounds string, String raw) {
+    if (integer != null) {
+      int v = plainInt(raw);
+      return v >= 0 && integer.holds(v) ? v : null;
+    }
+    if (string != null && !raw.isEmpty() && raw.charAt(0) != '"' && string.holds(raw.codePointCount(0, raw.length()))) {
+      return raw;
+    }
+    return null;
+  }
+
+  /**
+   * A non-negative decimal of at most nine digits without a sign or leading zeros (as JSON writes it), or -1. Only such
+   * a value skips the validator: "007", "+7", "-1", "7.0" or "1e2" take the library's path and its answer.
+   */
+  static int plainInt(String s) {
+    int n = s.length();
+    if (n == 0 || n > 9 || (n > 1 && s.charAt(0) == '0')) {
+      return -1;
+    }
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** 8-4-4-4-12 hexadecimal digits, as the JSON-schema {@code uuid} format. */

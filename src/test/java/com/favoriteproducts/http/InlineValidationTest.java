@@ -1,5 +1,13 @@
 package com.favoriteproducts.http;
 
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.SchemaRepository;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -8,7 +16,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayName("inline validation: the hand-written UUID check")
+@DisplayName("inline validation: the hand-written UUID, integer and string checks")
 class InlineValidationTest {
 
   /** The JSON-schema "uuid" format of vertx-json-schema 5.0.7 (case-insensitive); the fast path must not accept more. */
@@ -32,5 +40,77 @@ class InlineValidationTest {
     }
     assertThat(InlineValidation.isUuid(UUID.randomUUID().toString())).isTrue();
     assertThat(InlineValidation.isUuid("01234567-89ab-cdef-0123-456789abcdeg")).isFalse();
+  }
+
+  private static final SchemaRepository REPO = SchemaRepository.create(
+    new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("app://").setOutputFormat(OutputFormat.Basic));
+
+  private static final String[] RAW = {"1", "20", "100", "0", "101", "99", "007", "00", "+7", "-1", "7.0", "1e2", "abc",
+    "", " 7", "7 ", "999999999", "1000000000", "2147483648", "\"20\"", "x".repeat(512), "x".repeat(513), "é".repeat(512),
+    "é".repeat(513), "[1]", "{}", "null", "true", "café"};
+
+  /** What the library makes of {@code raw}: the transformer's decoding (a string schema keeps a plain string), then the schema. */
+  private static Object library(JsonObject schema, String raw) {
+    Object value;
+    if ("string".equals(schema.getString("type")) && !raw.isEmpty() && raw.charAt(0) != '"') {
+      value = raw;
+    } else {
+      try {
+        value = Json.decodeValue(raw);
+      } catch (DecodeException e) {
+        value = raw;
+      }
+    }
+    return REPO.validator(JsonSchema.of(schema)).validate(value).getValid() ? value : null;
+  }
+
+  @Test
+  @DisplayName("an integer or string accepted by hand is one the schema accepts, with the same value; the common ones are")
+  void boundsNeverMoreLenient() {
+    JsonObject[] schemas = {
+      new JsonObject("{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":20}"),
+      new JsonObject("{\"type\":\"integer\",\"minimum\":1,\"maximum\":1000}"),
+      new JsonObject("{\"type\":\"integer\",\"minimum\":0}"),
+      new JsonObject("{\"type\":\"string\",\"minLength\":1,\"maxLength\":512}"),
+      new JsonObject("{\"type\":\"string\",\"maxLength\":200}")};
+    for (JsonObject schema : schemas) {
+      JsonSchema js = JsonSchema.of(schema);
+      InlineValidation.Bounds integer = InlineValidation.bounds(js, "integer", "minimum", "maximum");
+      InlineValidation.Bounds string = InlineValidation.bounds(js, "string", "minLength", "maxLength");
+      assertThat(integer != null || string != null).as("bounds of %s", schema).isTrue();
+      for (String raw : RAW) {
+        Object fast = InlineValidation.inBounds(integer, string, raw);
+        if (fast != null) {
+          assertThat(fast).as("%s of '%s'", schema, raw).isEqualTo(library(schema, raw));
+        }
+      }
+    }
+    JsonSchema limit = JsonSchema.of(schemas[0]);
+    InlineValidation.Bounds b = InlineValidation.bounds(limit, "integer", "minimum", "maximum");
+    assertThat(InlineValidation.inBounds(b, null, "20")).isEqualTo(20);
+    assertThat(InlineValidation.inBounds(b, null, "100")).isEqualTo(100);
+    assertThat(InlineValidation.inBounds(b, null, "0")).isNull();
+    assertThat(InlineValidation.inBounds(b, null, "101")).isNull();
+    assertThat(InlineValidation.inBounds(b, null, "007")).isNull();
+    InlineValidation.Bounds cursor = InlineValidation.bounds(JsonSchema.of(schemas[3]), "string", "minLength", "maxLength");
+    assertThat(InlineValidation.inBounds(null, cursor, "é".repeat(512))).isEqualTo("é".repeat(512));
+    assertThat(InlineValidation.inBounds(null, cursor, "é".repeat(513))).isNull();
+  }
+
+  @Test
+  @DisplayName("only a schema of type and bounds (and a default) is checked by hand")
+  void boundsOnlyForPlainSchemas() {
+    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"integer\",\"minimum\":1,\"multipleOf\":2}")),
+      "integer", "minimum", "maximum")).isNull();
+    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"integer\",\"exclusiveMinimum\":1}")),
+      "integer", "minimum", "maximum")).isNull();
+    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"integer\",\"minimum\":1.5}")),
+      "integer", "minimum", "maximum")).isNull();
+    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"string\",\"pattern\":\"^a$\"}")),
+      "string", "minLength", "maxLength")).isNull();
+    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"string\",\"format\":\"email\"}")),
+      "string", "minLength", "maxLength")).isNull();
+    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"string\",\"maxLength\":5}")),
+      "integer", "minimum", "maximum")).isNull();
   }
 }
