@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -32,6 +33,8 @@ import java.util.function.LongSupplier;
 public final class LocalCache implements Shareable {
 
   private static final String MAP = "fp.products.local-cache";
+  /** Share of the TTL an entry's life is shortened by, at most (uniformly at random). */
+  static final double JITTER = 0.2;
 
   /** The answer, and its fields read once for the favorites lists that read them ({@link #view}). */
   private record Entry(JsonObject answer, ProductView view, long expiresAtMillis) {
@@ -39,11 +42,22 @@ public final class LocalCache implements Shareable {
 
   private final int maxSize;
   private final long ttlMs;
+  private final long jitterMs;
   private final LongSupplier clock;
   private final ConcurrentHashMap<String, Entry> map;
   private final AtomicBoolean evicting = new AtomicBoolean();
 
   LocalCache(int maxSize, long ttlMs, LongSupplier clockMillis) {
+    this(maxSize, ttlMs, 0, clockMillis);
+  }
+
+  /**
+   * {@code jitter}: each entry lives up to {@code jitter * ttlMs} less than the TTL, at random, so entries put together
+   * (a cold start, one list's ten products) do not all expire in the same instant and send their lists to the product
+   * verticle in one wave.
+   */
+  LocalCache(int maxSize, long ttlMs, double jitter, LongSupplier clockMillis) {
+    this.jitterMs = (long) (ttlMs * jitter);
     this.maxSize = maxSize;
     this.ttlMs = ttlMs;
     this.clock = clockMillis;
@@ -57,7 +71,7 @@ public final class LocalCache implements Shareable {
     if (made != null) {
       return made;
     }
-    LocalCache mine = new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), System::currentTimeMillis);
+    LocalCache mine = new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), JITTER, System::currentTimeMillis);
     LocalCache theirs = m.putIfAbsent("cache", mine);
     return theirs != null ? theirs : mine;
   }
@@ -105,7 +119,8 @@ public final class LocalCache implements Shareable {
       return;
     }
     long now = clock.getAsLong();
-    long expires = Math.min(now + ttlMs, validUntilMillis);
+    long life = jitterMs > 0 ? ttlMs - ThreadLocalRandom.current().nextLong(jitterMs + 1) : ttlMs;
+    long expires = Math.min(now + life, validUntilMillis);
     if (expires <= now) {
       return;
     }

@@ -49,6 +49,32 @@ class ResponseCacheUnitTest {
   }
 
   @Test
+  @DisplayName("entries filled together expire spread over the last fifth of the TTL, never after it")
+  void jitteredExpiry() {
+    ResponseCache cache = new ResponseCache(10_000, 1 << 30, 1 << 30, 10_000, ResponseCache.JITTER, AppMetrics.disabled());
+    for (int i = 0; i < 2000; i++) {
+      cache.put("c:" + i, "c" + i, cache.epoch(), BODY, "\"1\"", 0);
+    }
+    int early = 0;
+    int late = 0;
+    for (int i = 0; i < 2000; i++) {
+      if (cache.get("c:" + i, 7_999) != null) {
+        early++;
+      }
+    }
+    for (int i = 0; i < 2000; i++) {
+      if (cache.get("c:" + i, 9_000) != null) {
+        late++;
+      }
+    }
+    assertThat(early).as("all live before 0.8 x TTL").isEqualTo(2000);
+    assertThat(late).as("about half live at 0.9 x TTL (not all in one instant)").isBetween(600, 1400);
+    for (int i = 0; i < 2000; i++) {
+      assertThat(cache.get("c:" + i, 10_000)).isNull();
+    }
+  }
+
+  @Test
   @DisplayName("a response computed while its customer was invalidated is not stored; others still are")
   void fillRacingAnInvalidation() {
     ResponseCache cache = new ResponseCache(10, 1 << 20, 1 << 20, 1000);

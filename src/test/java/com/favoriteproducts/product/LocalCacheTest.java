@@ -36,6 +36,34 @@ class LocalCacheTest {
   }
 
   @Test
+  @DisplayName("entries put together expire spread over the last fifth of the TTL, never after it nor past freshness")
+  void jitteredExpiry() {
+    LocalCache c = new LocalCache(10_000, 10_000, LocalCache.JITTER, now::get);
+    long t0 = now.get();
+    for (int i = 0; i < 2000; i++) {
+      c.put("k" + i, answer("k" + i), i == 0 ? t0 + 100 : Long.MAX_VALUE);
+    }
+    now.set(t0 + 100);
+    assertThat(c.get("k0")).as("never past its freshness").isNull();
+    now.set(t0 + 7_999);
+    int early = 0;
+    for (int i = 1; i < 2000; i++) {
+      early += c.get("k" + i) != null ? 1 : 0;
+    }
+    now.set(t0 + 9_000);
+    int late = 0;
+    for (int i = 1; i < 2000; i++) {
+      late += c.get("k" + i) != null ? 1 : 0;
+    }
+    assertThat(early).isEqualTo(1999);
+    assertThat(late).as("about half live at 0.9 x TTL").isBetween(600, 1400);
+    now.set(t0 + 10_000);
+    for (int i = 1; i < 2000; i++) {
+      assertThat(c.get("k" + i)).isNull();
+    }
+  }
+
+  @Test
   @DisplayName("bounded: an eighth over the bound, the entries closest to expiry go, down to an eighth under")
   void bounded() {
     LocalCache c = new LocalCache(16, 60_000, now::get);
