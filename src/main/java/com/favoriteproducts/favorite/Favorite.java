@@ -116,7 +116,53 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
     return b instanceof Number n && Double.compare(a, n.doubleValue()) == 0;
   }
 
+  /**
+   * {@code t} as {@link DateTimeFormatter#ISO_INSTANT} writes it ({@code 2026-12-03T12:46:43.123456Z}: UTC, the
+   * fraction in groups of three digits, none when zero), written by hand for the years 0-9999: the formatter was 2.4%
+   * of the event loops on a cold list (one or two per item). Other years take the formatter.
+   */
   static String ts(OffsetDateTime t) {
-    return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.withOffsetSameInstant(ZoneOffset.UTC));
+    if (t == null) {
+      return null;
+    }
+    OffsetDateTime u = t.getOffset().equals(ZoneOffset.UTC) ? t : t.withOffsetSameInstant(ZoneOffset.UTC);
+    int year = u.getYear();
+    if (year < 0 || year > 9999) {
+      return DateTimeFormatter.ISO_INSTANT.format(u);
+    }
+    int nano = u.getNano();
+    char[] c = new char[30];
+    int n = 0;
+    n = digits(c, n, year, 4);
+    c[n++] = '-';
+    n = digits(c, n, u.getMonthValue(), 2);
+    c[n++] = '-';
+    n = digits(c, n, u.getDayOfMonth(), 2);
+    c[n++] = 'T';
+    n = digits(c, n, u.getHour(), 2);
+    c[n++] = ':';
+    n = digits(c, n, u.getMinute(), 2);
+    c[n++] = ':';
+    n = digits(c, n, u.getSecond(), 2);
+    if (nano != 0) {
+      c[n++] = '.';
+      if (nano % 1_000_000 == 0) {
+        n = digits(c, n, nano / 1_000_000, 3);
+      } else if (nano % 1000 == 0) {
+        n = digits(c, n, nano / 1000, 6);
+      } else {
+        n = digits(c, n, nano, 9);
+      }
+    }
+    c[n++] = 'Z';
+    return new String(c, 0, n);
+  }
+
+  private static int digits(char[] c, int at, int v, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      c[i] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+    return at + width;
   }
 }

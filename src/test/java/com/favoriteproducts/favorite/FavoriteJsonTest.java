@@ -113,4 +113,34 @@ class FavoriteJsonTest {
       assertThat(item.getString("fetchedAt")).as("%s", bad).isEqualTo("2026-11-30T08:00:00Z");
     }
   }
+
+  @Test
+  @DisplayName("timestamps are written exactly as ISO_INSTANT writes them (any offset, precision and year)")
+  void timestampsAsIsoInstant() {
+    java.util.Random r = new java.util.Random(42);
+    List<OffsetDateTime> samples = new ArrayList<>(List.of(
+      OffsetDateTime.of(2026, 12, 3, 12, 46, 43, 0, ZoneOffset.UTC),
+      OffsetDateTime.of(2026, 12, 3, 12, 46, 43, 120_000_000, ZoneOffset.UTC),
+      OffsetDateTime.of(2026, 12, 3, 12, 46, 43, 123_456_000, ZoneOffset.ofHours(-5)),
+      OffsetDateTime.of(2026, 12, 31, 23, 59, 59, 1, ZoneOffset.ofHoursMinutes(-9, -30)),
+      OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC),
+      OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999, ZoneOffset.UTC),
+      OffsetDateTime.of(9999, 12, 31, 23, 0, 0, 0, ZoneOffset.ofHours(-2)),
+      OffsetDateTime.of(-5, 6, 7, 8, 9, 10, 0, ZoneOffset.UTC),
+      OffsetDateTime.of(12_345, 6, 7, 8, 9, 10, 11_000, ZoneOffset.UTC)));
+    for (int i = 0; i < 5000; i++) {
+      long second = r.nextLong() % 400_000_000_000L;
+      int nano = switch (i % 4) {
+        case 0 -> 0;
+        case 1 -> r.nextInt(1000) * 1_000_000;
+        case 2 -> r.nextInt(1_000_000) * 1000;
+        default -> r.nextInt(1_000_000_000);
+      };
+      samples.add(java.time.Instant.ofEpochSecond(second, nano).atOffset(ZoneOffset.ofTotalSeconds((r.nextInt(37) - 18) * 3600)));
+    }
+    for (OffsetDateTime t : samples) {
+      assertThat(Favorite.ts(t)).as("%s", t).isEqualTo(java.time.format.DateTimeFormatter.ISO_INSTANT.format(t));
+    }
+    assertThat(Favorite.ts(null)).isNull();
+  }
 }
