@@ -56,24 +56,16 @@ public class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   static final String CONTRACT = "openapi.yaml";
 
-  /**
-   * The parsed contract, shared by the instances of one deployment ({@link #contract(Vertx)}), or null: each parses
-   * its own.
-   */
+  /** The parsed contract, shared by the instances of one deployment ({@link #contract(Vertx)}). */
   private final Future<OpenAPIContract> sharedContract;
   private final List<MessageConsumer<JsonObject>> invalidations = new ArrayList<>();
   private Denylist denylist;
   private Admission admission;
   private HttpServer server;
 
-  /** An instance that parses the contract itself. */
-  public HttpVerticle() {
-    this(null);
-  }
-
-  /** An instance that builds its router from {@code contract} (see {@link #contract(Vertx)}), or parses its own. */
+  /** An instance that builds its router from {@code contract} (see {@link #contract(Vertx)}). */
   public HttpVerticle(Future<OpenAPIContract> contract) {
-    this.sharedContract = contract;
+    this.sharedContract = java.util.Objects.requireNonNull(contract, "contract");
   }
 
   /**
@@ -115,7 +107,7 @@ public class HttpVerticle extends VerticleBase {
       new ProductHandlers(bus, (products.breakerResetMs() + 999) / 1000), new WebhookHandlers(bus));
 
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
-    return Future.all(onThisContext(sharedContract == null ? contract(vertx) : sharedContract), contractText, SwaggerUi.load(vertx), denylist.start(),
+    return Future.all(onThisContext(sharedContract), contractText, SwaggerUi.load(vertx), denylist.start(),
         admission.start(),
         Future.all(invalidations.stream().map(MessageConsumer::completion).toList()))
       .compose(all -> {

@@ -76,6 +76,16 @@ final class InlineValidation {
     boolean holds(long v) {
       return v >= min && v <= max;
     }
+
+    /** The bounds of {@code {type: integer, minimum, maximum[, default]}}, or null for any other schema. */
+    static Bounds ofInteger(JsonSchema schema) {
+      return bounds(schema, "integer", "minimum", "maximum");
+    }
+
+    /** The bounds of {@code {type: string, minLength, maxLength[, default]}}, or null for any other schema. */
+    static Bounds ofString(JsonSchema schema) {
+      return bounds(schema, "string", "minLength", "maxLength");
+    }
   }
 
   private final Map<Parameter, Check> checks = new IdentityHashMap<>();
@@ -130,7 +140,12 @@ final class InlineValidation {
    * strings, which is what the schema says.
    */
   private static boolean isPlainString(Parameter p, String raw) {
-    return p.getSchemaType() == SchemaType.STRING && !raw.isEmpty() && raw.charAt(0) != '"';
+    return p.getSchemaType() == SchemaType.STRING && unquoted(raw);
+  }
+
+  /** Not empty and not JSON-quoted: a string value that is its own value. */
+  private static boolean unquoted(String raw) {
+    return !raw.isEmpty() && raw.charAt(0) != '"';
   }
 
   private Check checkOf(Parameter p) {
@@ -138,11 +153,11 @@ final class InlineValidation {
     boolean plainUuid = schema != null && schema.fieldNames().equals(java.util.Set.of("type", "format"))
       && "string".equals(schema.get("type")) && "uuid".equals(schema.get("format"));
     return new Check(contract.getSchemaRepository().validator(p.getSchema()), plainUuid,
-      bounds(schema, "integer", "minimum", "maximum"), bounds(schema, "string", "minLength", "maxLength"));
+      Bounds.ofInteger(schema), Bounds.ofString(schema));
   }
 
   /** The bounds of a schema made of {@code type} (= {@code type}), the two bound keywords and a default; else null. */
-  static Bounds bounds(JsonSchema schema, String type, String minKey, String maxKey) {
+  private static Bounds bounds(JsonSchema schema, String type, String minKey, String maxKey) {
     if (schema == null || !type.equals(schema.get("type"))
       || !java.util.Set.of("type", minKey, maxKey, "default").containsAll(schema.fieldNames())) {
       return null;
@@ -167,7 +182,7 @@ final class InlineValidation {
       int v = plainInt(raw);
       return v >= 0 && integer.holds(v) ? v : null;
     }
-    if (string != null && !raw.isEmpty() && raw.charAt(0) != '"' && string.holds(raw.codePointCount(0, raw.length()))) {
+    if (string != null && unquoted(raw) && string.holds(raw.codePointCount(0, raw.length()))) {
       return raw;
     }
     return null;

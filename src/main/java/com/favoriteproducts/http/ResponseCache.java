@@ -1,5 +1,6 @@
 package com.favoriteproducts.http;
 
+import com.favoriteproducts.Ttl;
 import com.favoriteproducts.metrics.AppMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.buffer.Buffer;
@@ -9,7 +10,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The edge's cache of rendered read responses (a customer, a page of favorites), one per Vert.x instance, shared by
@@ -29,10 +29,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * body, ETag and key plus a fixed overhead ({@link #weight}). Keys of pages carry the canonical form of the cursor
  * ({@link com.favoriteproducts.bus.Cursor#canonical}), so cursors that differ only in their spelling share one entry.
  *
- * <p>An entry lives between {@code (1 - JITTER)} and the whole of the TTL, at random: entries filled together (a start,
- * a deploy, a burst) would otherwise expire together, and the next requests would all take the cold path at once. That
- * wave came back every TTL: held at 64 connections, a window of scenario 1 fell from 17-19k to 4k req/s, p99 302 ms,
- * once a minute (2026-12-03).
+ * <p>An entry lives between {@code (1 - Ttl.JITTER)} and the whole of the TTL, at random ({@link Ttl}): entries filled
+ * together (a start, a deploy, a burst) would otherwise expire together, and the next requests would all take the cold
+ * path at once. That wave came back every TTL: held at 64 connections, a window of scenario 1 fell from 17-19k to 4k
+ * req/s, p99 302 ms, once a minute (2026-12-03).
  */
 final class ResponseCache {
 
@@ -74,11 +74,8 @@ final class ResponseCache {
   static ResponseCache shared(io.vertx.core.Vertx vertx, int capacity, long maxBytes, long maxBytesPerCustomer,
                               long ttlMs, AppMetrics metrics) {
     return SHARED.computeIfAbsent(vertx,
-      v -> new ResponseCache(capacity, maxBytes, maxBytesPerCustomer, ttlMs, JITTER, metrics));
+      v -> new ResponseCache(capacity, maxBytes, maxBytesPerCustomer, ttlMs, Ttl.JITTER, metrics));
   }
-
-  /** Share of the TTL an entry's life is shortened by, at most (uniformly at random). */
-  static final double JITTER = 0.2;
 
   ResponseCache(int capacity, long maxBytes, long maxBytesPerCustomer, long ttlMs) {
     this(capacity, maxBytes, maxBytesPerCustomer, ttlMs, 0, AppMetrics.disabled());
@@ -90,7 +87,7 @@ final class ResponseCache {
 
   /** {@code jitter}: each entry lives {@code ttlMs} less up to {@code jitter * ttlMs} (0: exactly the TTL). */
   ResponseCache(int capacity, long maxBytes, long maxBytesPerCustomer, long ttlMs, double jitter, AppMetrics metrics) {
-    this.jitterMs = (long) (ttlMs * jitter);
+    this.jitterMs = Ttl.jitterMs(ttlMs, jitter);
     String requests = "Lookups in the edge response cache while it is on, by result";
     this.hits = metrics.counter(REQUESTS, requests, "result", "hit");
     this.misses = metrics.counter(REQUESTS, requests, "result", "miss");
@@ -172,8 +169,7 @@ final class ResponseCache {
       lru.remove();
       unindex(eldest.getKey(), eldest.getValue());
     }
-    long life = jitterMs > 0 ? ttlMs - ThreadLocalRandom.current().nextLong(jitterMs + 1) : ttlMs;
-    entries.put(key, new Entry(customerId, body, etag, now + life, weight));
+    entries.put(key, new Entry(customerId, body, etag, now + Ttl.life(ttlMs, jitterMs), weight));
     own.keys.add(key);
     own.bytes += weight;
     bytes += weight;

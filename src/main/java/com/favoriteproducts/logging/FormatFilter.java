@@ -20,10 +20,7 @@ public class FormatFilter extends Filter<ILoggingEvent> {
   private boolean mine;
 
   static String selected() {
-    String v = System.getProperty("LOG_FORMAT");
-    if (v == null) {
-      v = System.getenv("LOG_FORMAT");
-    }
+    String v = LogSetup.setting("LOG_FORMAT");
     return v != null && v.trim().toLowerCase(Locale.ROOT).equals("json") ? "json" : "text";
   }
 

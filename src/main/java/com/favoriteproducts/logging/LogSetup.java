@@ -85,7 +85,11 @@ public class LogSetup extends ContextAwareBase implements Configurator {
     root.addAppender(console);
   }
 
-  private static String setting(String name) {
+  /**
+   * A logging setting: the system property {@code name}, else the environment variable (logging starts before
+   * conf/config.json is read).
+   */
+  static String setting(String name) {
     String v = System.getProperty(name);
     return v != null ? v : System.getenv(name);
   }

@@ -1,5 +1,6 @@
 package com.favoriteproducts.product;
 
+import com.favoriteproducts.Ttl;
 import com.favoriteproducts.bus.ProductView;
 import com.favoriteproducts.config.ProductsConfig;
 import io.vertx.core.Vertx;
@@ -12,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -33,8 +33,6 @@ import java.util.function.LongSupplier;
 public final class LocalCache implements Shareable {
 
   private static final String MAP = "fp.products.local-cache";
-  /** Share of the TTL an entry's life is shortened by, at most (uniformly at random). */
-  static final double JITTER = 0.2;
 
   /** The answer, and its fields read once for the favorites lists that read them ({@link #view}). */
   private record Entry(JsonObject answer, ProductView view, long expiresAtMillis) {
@@ -54,10 +52,10 @@ public final class LocalCache implements Shareable {
   /**
    * {@code jitter}: each entry lives up to {@code jitter * ttlMs} less than the TTL, at random, so entries put together
    * (a cold start, one list's ten products) do not all expire in the same instant and send their lists to the product
-   * verticle in one wave.
+   * verticle in one wave ({@link Ttl}).
    */
   LocalCache(int maxSize, long ttlMs, double jitter, LongSupplier clockMillis) {
-    this.jitterMs = (long) (ttlMs * jitter);
+    this.jitterMs = Ttl.jitterMs(ttlMs, jitter);
     this.maxSize = maxSize;
     this.ttlMs = ttlMs;
     this.clock = clockMillis;
@@ -71,7 +69,7 @@ public final class LocalCache implements Shareable {
     if (made != null) {
       return made;
     }
-    LocalCache mine = new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), JITTER, System::currentTimeMillis);
+    LocalCache mine = new LocalCache(cfg.localCacheSize(), cfg.localTtlMs(), Ttl.JITTER, System::currentTimeMillis);
     LocalCache theirs = m.putIfAbsent("cache", mine);
     return theirs != null ? theirs : mine;
   }
@@ -119,8 +117,7 @@ public final class LocalCache implements Shareable {
       return;
     }
     long now = clock.getAsLong();
-    long life = jitterMs > 0 ? ttlMs - ThreadLocalRandom.current().nextLong(jitterMs + 1) : ttlMs;
-    long expires = Math.min(now + life, validUntilMillis);
+    long expires = Math.min(now + Ttl.life(ttlMs, jitterMs), validUntilMillis);
     if (expires <= now) {
       return;
     }

@@ -75,8 +75,8 @@ class InlineValidationTest {
       new JsonObject("{\"type\":\"string\",\"maxLength\":200}")};
     for (JsonObject schema : schemas) {
       JsonSchema js = JsonSchema.of(schema);
-      InlineValidation.Bounds integer = InlineValidation.bounds(js, "integer", "minimum", "maximum");
-      InlineValidation.Bounds string = InlineValidation.bounds(js, "string", "minLength", "maxLength");
+      InlineValidation.Bounds integer = InlineValidation.Bounds.ofInteger(js);
+      InlineValidation.Bounds string = InlineValidation.Bounds.ofString(js);
       assertThat(integer != null || string != null).as("bounds of %s", schema).isTrue();
       for (String raw : RAW) {
         Object fast = InlineValidation.inBounds(integer, string, raw);
@@ -86,13 +86,13 @@ class InlineValidationTest {
       }
     }
     JsonSchema limit = JsonSchema.of(schemas[0]);
-    InlineValidation.Bounds b = InlineValidation.bounds(limit, "integer", "minimum", "maximum");
+    InlineValidation.Bounds b = InlineValidation.Bounds.ofInteger(limit);
     assertThat(InlineValidation.inBounds(b, null, "20")).isEqualTo(20);
     assertThat(InlineValidation.inBounds(b, null, "100")).isEqualTo(100);
     assertThat(InlineValidation.inBounds(b, null, "0")).isNull();
     assertThat(InlineValidation.inBounds(b, null, "101")).isNull();
     assertThat(InlineValidation.inBounds(b, null, "007")).isNull();
-    InlineValidation.Bounds cursor = InlineValidation.bounds(JsonSchema.of(schemas[3]), "string", "minLength", "maxLength");
+    InlineValidation.Bounds cursor = InlineValidation.Bounds.ofString(JsonSchema.of(schemas[3]));
     assertThat(InlineValidation.inBounds(null, cursor, "é".repeat(512))).isEqualTo("é".repeat(512));
     assertThat(InlineValidation.inBounds(null, cursor, "é".repeat(513))).isNull();
   }
@@ -100,17 +100,15 @@ class InlineValidationTest {
   @Test
   @DisplayName("only a schema of type and bounds (and a default) is checked by hand")
   void boundsOnlyForPlainSchemas() {
-    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"integer\",\"minimum\":1,\"multipleOf\":2}")),
-      "integer", "minimum", "maximum")).isNull();
-    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"integer\",\"exclusiveMinimum\":1}")),
-      "integer", "minimum", "maximum")).isNull();
-    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"integer\",\"minimum\":1.5}")),
-      "integer", "minimum", "maximum")).isNull();
-    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"string\",\"pattern\":\"^a$\"}")),
-      "string", "minLength", "maxLength")).isNull();
-    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"string\",\"format\":\"email\"}")),
-      "string", "minLength", "maxLength")).isNull();
-    assertThat(InlineValidation.bounds(JsonSchema.of(new JsonObject("{\"type\":\"string\",\"maxLength\":5}")),
-      "integer", "minimum", "maximum")).isNull();
+    for (String integer : new String[] {"{\"type\":\"integer\",\"minimum\":1,\"multipleOf\":2}",
+      "{\"type\":\"integer\",\"exclusiveMinimum\":1}", "{\"type\":\"integer\",\"minimum\":1.5}",
+      "{\"type\":\"string\",\"maxLength\":5}"}) {
+      assertThat(InlineValidation.Bounds.ofInteger(JsonSchema.of(new JsonObject(integer)))).as(integer).isNull();
+    }
+    for (String string : new String[] {"{\"type\":\"string\",\"pattern\":\"^a$\"}",
+      "{\"type\":\"string\",\"format\":\"email\"}"}) {
+      assertThat(InlineValidation.Bounds.ofString(JsonSchema.of(new JsonObject(string)))).as(string).isNull();
+    }
   }
+
 }

@@ -51,7 +51,7 @@ class ResponseCacheUnitTest {
   @Test
   @DisplayName("entries filled together expire spread over the last fifth of the TTL, never after it")
   void jitteredExpiry() {
-    ResponseCache cache = new ResponseCache(10_000, 1 << 30, 1 << 30, 10_000, ResponseCache.JITTER, AppMetrics.disabled());
+    ResponseCache cache = new ResponseCache(10_000, 1 << 30, 1 << 30, 10_000, com.favoriteproducts.Ttl.JITTER, AppMetrics.disabled());
     for (int i = 0; i < 2000; i++) {
       cache.put("c:" + i, "c" + i, cache.epoch(), BODY, "\"1\"", 0);
     }

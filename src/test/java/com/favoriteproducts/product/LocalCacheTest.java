@@ -38,7 +38,7 @@ class LocalCacheTest {
   @Test
   @DisplayName("entries put together expire spread over the last fifth of the TTL, never after it nor past freshness")
   void jitteredExpiry() {
-    LocalCache c = new LocalCache(10_000, 10_000, LocalCache.JITTER, now::get);
+    LocalCache c = new LocalCache(10_000, 10_000, com.favoriteproducts.Ttl.JITTER, now::get);
     long t0 = now.get();
     for (int i = 0; i < 2000; i++) {
       c.put("k" + i, answer("k" + i), i == 0 ? t0 + 100 : Long.MAX_VALUE);
