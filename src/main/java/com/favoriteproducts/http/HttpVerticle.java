@@ -114,7 +114,7 @@ public class HttpVerticle extends VerticleBase {
         OpenAPIContract contract = all.resultAt(0);
         SwaggerUi swagger = all.resultAt(2);
         RequestExtractor extractor = RequestExtractor.withBodyHandler();
-        RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
+        RouterBuilder builder = RouterBuilder.create(vertx, RouteOrder.of(contract), extractor);
         builder.rootHandler((PlatformHandler) HttpVerticle::prepare);
         builder.rootHandler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
         builder.rootHandler(Utf8Bodies::check);
