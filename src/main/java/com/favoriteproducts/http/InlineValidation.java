@@ -12,11 +12,15 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.RequestBody;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.analyser.ContentAnalyser;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
@@ -89,6 +93,12 @@ final class InlineValidation {
   }
 
   private final Map<Parameter, Check> checks = new IdentityHashMap<>();
+  /**
+   * The schema validator of each request-body media type, built once when its route is built ({@link #handler}). The
+   * library's {@code validateBody} builds a new one for every request, copying the whole schema repository: on a
+   * customer create that was over half of the body's validation and about a sixth of the event loops.
+   */
+  private final Map<MediaType, Validator> bodyValidators = new IdentityHashMap<>();
   private final Map<Style, ParameterTransformer> transformers = new EnumMap<>(Style.class);
 
   InlineValidation(Vertx vertx, OpenAPIContract contract, RequestExtractor extractor) {
@@ -228,6 +238,13 @@ final class InlineValidation {
 
   Handler<RoutingContext> handler(Operation operation) {
     operation.getParameters().forEach(p -> checks.computeIfAbsent(p, this::checkOf));
+    if (operation.getRequestBody() != null) {
+      for (MediaType type : operation.getRequestBody().getContent().values()) {
+        if (type.getSchema() != null) {
+          bodyValidators.computeIfAbsent(type, t -> contract.getSchemaRepository().validator(t.getSchema()));
+        }
+      }
+    }
     return rc -> extract(rc, operation).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());
@@ -266,12 +283,58 @@ final class InlineValidation {
   }
 
   /**
+   * What {@code RequestValidatorImpl.validateBody} (with {@code BaseValidator.validate}) does, with the schema
+   * validator built once per media type ({@link #bodyValidators}). A media type without one (no schema, or one the
+   * contract does not declare) goes to the library as before.
+   */
+  RequestParameter validateBody(RequestBody body, ValidatableRequest request) {
+    if (body == null) {
+      return new RequestParameterImpl(null);
+    }
+    if (request.getBody() == null || request.getBody().isEmpty()) {
+      if (body.isRequired()) {
+        throw new ValidatorException("The related request does not contain the required body.",
+          ValidatorErrorType.MISSING_REQUIRED_PARAMETER);
+      }
+      return new RequestParameterImpl(null);
+    }
+    MediaType type = body.determineContentType(request.getContentType());
+    Validator schema = type == null ? null : bodyValidators.get(type);
+    if (schema == null || binary(type)) {
+      return validator.validateBody(body, request);
+    }
+    Buffer content = request.getBody().getBuffer(Buffer.buffer());
+    ContentAnalyser analyser = ContentAnalyser.getContentAnalyser(type, request.getContentType(), content,
+      io.vertx.openapi.validation.ValidationContext.REQUEST);
+    if (analyser == null) {
+      return validator.validateBody(body, request);
+    }
+    analyser.checkSyntacticalCorrectness(); // a ValidatorException for a body that does not parse, as the library
+    Object value = analyser.transform();
+    OutputUnit result = schema.validate(value);
+    try {
+      result.checkValidity();
+      return new RequestParameterImpl(value);
+    } catch (JsonSchemaValidationException e) {
+      throw SchemaValidationException.createInvalidValueBody(result,
+        io.vertx.openapi.validation.ValidationContext.REQUEST, e);
+    }
+  }
+
+  /** {@code {type: string, format: binary}} alone: the library passes such a body on unvalidated. */
+  private static boolean binary(MediaType type) {
+    JsonSchema schema = type.getSchema();
+    return "string".equalsIgnoreCase(schema.get("type")) && "binary".equalsIgnoreCase(schema.get("format"))
+      && schema.fieldNames().size() == 2;
+  }
+
+  /**
    * {@code validateBody}; anything it throws that is not a {@link ValidatorException} is a value it could not check,
    * refused as a 400 naming the properties it threw on (not a 500: the input caused it).
    */
   private RequestParameter checkedBody(Operation operation, ValidatableRequest request) {
     try {
-      return validator.validateBody(operation.getRequestBody(), request);
+      return validateBody(operation.getRequestBody(), request);
     } catch (ValidatorException e) {
       throw e;
     } catch (RuntimeException e) {
