@@ -183,6 +183,8 @@ cpu_snapshot() {
     printf "%d", t * hz }' "$file.times")"
   {
     echo "TOTAL $(( stat[1] + stat[2] + stat[3] ))"
+    # steal: time the hypervisor ran something else while one of this machine's CPUs wanted to run (a busy host)
+    echo "STEAL ${stat[8]:-0}"
     echo "CHILDREN ${children:-0}"
     # Through cat: gawk stops at a read error (a process that ended between the glob and the read), which dropped
     # every later process from the snapshot and counted them as "other processes".
@@ -203,12 +205,21 @@ others_cpu_pct() {
   awk -v ms="$3" -v hz="$HZ" -v cores="$(nproc)" '
     FNR == NR { b[$1] = $2; next }
     $1 == "TOTAL" || $1 == "CHILDREN" { d[$1] = $2 - b[$1]; next }
+    $1 == "STEAL" { next }
     { ours += $2 - ($1 in b ? b[$1] : 0) }
     END {
       other = d["TOTAL"] - d["CHILDREN"] - ours
       if (other < 0 || ms <= 0) other = 0
       printf "%.0f", 100 * other / hz / (ms / 1000) / cores
     }' "$1" "$2"
+}
+
+# steal_cpu_pct BEFORE AFTER ELAPSED_MS: share of all CPUs the hypervisor gave to others between two snapshots
+# (/proc/stat "steal"): the host's other guests, which "others' CPU" cannot see.
+steal_cpu_pct() {
+  awk -v ms="$3" -v hz="$HZ" -v cores="$(nproc)" '
+    $1 == "STEAL" { if (FNR == NR) b = $2; else a = $2 }
+    END { d = a - b; if (d < 0 || ms <= 0) d = 0; printf "%.0f", 100 * d / hz / (ms / 1000) / cores }' "$1" "$2"
 }
 
 # --- load --------------------------------------------------------------------------------------
@@ -235,7 +246,9 @@ wrk_run() {
   if [ "$sample" = 1 ]; then
     curl -s -o "$WORK/$name.metrics-after" "$BASE/metrics" || true
   fi
-  others_cpu_pct "$WORK/$name.cpu-before" "$WORK/$name.cpu-after" $(( $(now_ms) - started )) > "$WORK/$name.others"
+  local elapsed=$(( $(now_ms) - started ))
+  others_cpu_pct "$WORK/$name.cpu-before" "$WORK/$name.cpu-after" "$elapsed" > "$WORK/$name.others"
+  steal_cpu_pct "$WORK/$name.cpu-before" "$WORK/$name.cpu-after" "$elapsed" > "$WORK/$name.steal"
   if [ "$profile" = 1 ]; then
     jcmd "$SVC_PID" JFR.stop name="$name" filename="$WORK/$name.jfr" >/dev/null \
       && bench_tool profile "$WORK/$name.jfr" | head -n 30 | sed "s/^/[bench] $name profile: /"
@@ -287,7 +300,7 @@ wait_quiet() { # SECONDS: wait (at most that long) until other processes leave t
 headline() { # NAME: requests/s, p50, p99, errors from wrk's text output
   local f="$WORK/$1.txt"
   local others; others="$(cat "$WORK/$1.others" 2>/dev/null || echo '?')"
-  log "$1: $(awk '/Requests\/sec/ { printf "%s req/s", $2 }' "$f"), p50 $(awk '$1 == "50%" { print $2 }' "$f"), p99 $(awk '$1 == "99%" { print $2 }' "$f"), other processes used ${others}% of the CPUs $(grep -E 'Non-2xx|Socket errors' "$f" | tr -s ' ' | tr '\n' ' ' || true)"
+  log "$1: $(awk '/Requests\/sec/ { printf "%s req/s", $2 }' "$f"), p50 $(awk '$1 == "50%" { print $2 }' "$f"), p99 $(awk '$1 == "99%" { print $2 }' "$f"), other processes used ${others}% of the CPUs, steal $(cat "$WORK/$1.steal" 2>/dev/null || echo '?')% $(grep -E 'Non-2xx|Socket errors' "$f" | tr -s ' ' | tr '\n' ' ' || true)"
   if [ "${others:-0}" != '?' ] && [ "$others" -gt 10 ]; then
     log "WARNING: $1 shared the CPUs with other processes ($others%): its figures are low"
   fi

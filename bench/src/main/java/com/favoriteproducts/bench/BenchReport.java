@@ -122,6 +122,10 @@ final class BenchReport {
       if (Files.exists(others) && Files.readString(others).trim().matches("\\d+")) {
         wrk.put("otherProcessesCpuPercent", Integer.parseInt(Files.readString(others).trim()));
       }
+      Path steal = work.resolve(step + ".steal");
+      if (Files.exists(steal) && Files.readString(steal).trim().matches("\\d+")) {
+        wrk.put("stealCpuPercent", Integer.parseInt(Files.readString(steal).trim()));
+      }
       return wrk.put("status", "ok");
     }
     Path skip = work.resolve(step + ".skip");
@@ -251,8 +255,8 @@ final class BenchReport {
       set.getString("addKeys")));
 
     b.append("| scenario | requests/s | p50 ms | p99 ms | errors | x fixed ceiling | x PG ceiling | edge cache hits"
-      + " | product cache hits | service CPU µs/req | PG CPU µs/req | target | met | others' CPU |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
+      + " | product cache hits | service CPU µs/req | PG CPU µs/req | target | met | others' CPU | steal |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|\n");
     JsonObject ceilings = out.getJsonObject("ceilings");
     row(b, "ceiling: " + ceilings.getJsonObject("fixed").getString("name"), ceilings.getJsonObject("fixed"), null);
     row(b, "ceiling: " + ceilings.getJsonObject("pg").getString("name"), ceilings.getJsonObject("pg"), null);
@@ -264,6 +268,8 @@ final class BenchReport {
     b.append("\nRatios compare requests/s (scenario 3: accepted adds/s) with the ceiling runs of the same machine."
       + " \"others' CPU\": share of the machine's CPUs used during the measured run by processes that are not part"
       + " of the benchmark (other builds and tests on a shared machine); above about 10% the figures are low."
+      + " \"steal\": share of the machine's CPUs the hypervisor gave to other guests of the host during the measured"
+      + " run (/proc/stat); it slows everything, the ceilings included, and explains much of the spread between runs."
       + " Cache hits and CPU are over the measured window: hit ratios from the service's /metrics before and after"
       + " (edge: `http_response_cache_requests_total`, \"off\" when it had no lookups; product:"
       + " `products_cache_requests_total` local, Redis and not-found hits of all lookups); CPU µs per request (scenario"
@@ -378,7 +384,7 @@ final class BenchReport {
     String t = target == null ? "" : target.getString("text", "");
     String met = target == null ? "" : yesNo(target.getBoolean("met"));
     if (!"ok".equals(r.getString("status"))) {
-      b.append(String.format("| %s | %s | | | | | | | | | | %s | | |%n", name, r.getString("status"), t));
+      b.append(String.format("| %s | %s | | | | | | | | | | %s | | | |%n", name, r.getString("status"), t));
       return;
     }
     JsonObject w = r.getJsonObject("window", new JsonObject());
@@ -389,10 +395,12 @@ final class BenchReport {
     String rps = adds ? String.format(Locale.ROOT, "%,.0f accepted/s", r.getDouble("acceptedPerSecond"))
       : String.format(Locale.ROOT, "%,.0f", r.getDouble("rps", 0.0));
     Integer others = r.getInteger("otherProcessesCpuPercent");
-    b.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+    Integer steal = r.getInteger("stealCpuPercent");
+    b.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
       name, rps, lat.getDouble("p50", 0.0), lat.getDouble("p99", 0.0), errors(err), x(r.getDouble("vsFixedCeiling")),
       x(r.getDouble("vsPgCeiling")), hitRatio(w.getJsonObject("edgeCache")), hitRatio(w.getJsonObject("productCache")),
-      us(cpu.getDouble("service")), us(cpu.getDouble("postgresql")), t, met, others == null ? "" : others + "%"));
+      us(cpu.getDouble("service")), us(cpu.getDouble("postgresql")), t, met, others == null ? "" : others + "%",
+      steal == null ? "" : steal + "%"));
   }
 
   private static String errors(JsonObject err) {
