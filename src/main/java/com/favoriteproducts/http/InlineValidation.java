@@ -18,6 +18,7 @@ import io.vertx.openapi.contract.RequestBody;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.ValidationContext;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.openapi.validation.analyser.ContentAnalyser;
@@ -240,7 +241,7 @@ final class InlineValidation {
     operation.getParameters().forEach(p -> checks.computeIfAbsent(p, this::checkOf));
     if (operation.getRequestBody() != null) {
       for (MediaType type : operation.getRequestBody().getContent().values()) {
-        if (type.getSchema() != null) {
+        if (type.getSchema() != null && !binary(type)) {
           bodyValidators.computeIfAbsent(type, t -> contract.getSchemaRepository().validator(t.getSchema()));
         }
       }
@@ -284,8 +285,8 @@ final class InlineValidation {
 
   /**
    * What {@code RequestValidatorImpl.validateBody} (with {@code BaseValidator.validate}) does, with the schema
-   * validator built once per media type ({@link #bodyValidators}). A media type without one (no schema, or one the
-   * contract does not declare) goes to the library as before.
+   * validator built once per media type ({@link #bodyValidators}). A media type without one (no schema, a binary
+   * string, or one the contract does not declare) goes to the library as before.
    */
   RequestParameter validateBody(RequestBody body, ValidatableRequest request) {
     if (body == null) {
@@ -300,12 +301,12 @@ final class InlineValidation {
     }
     MediaType type = body.determineContentType(request.getContentType());
     Validator schema = type == null ? null : bodyValidators.get(type);
-    if (schema == null || binary(type)) {
+    if (schema == null) {
       return validator.validateBody(body, request);
     }
     Buffer content = request.getBody().getBuffer(Buffer.buffer());
     ContentAnalyser analyser = ContentAnalyser.getContentAnalyser(type, request.getContentType(), content,
-      io.vertx.openapi.validation.ValidationContext.REQUEST);
+      ValidationContext.REQUEST);
     if (analyser == null) {
       return validator.validateBody(body, request);
     }
@@ -317,11 +318,11 @@ final class InlineValidation {
       return new RequestParameterImpl(value);
     } catch (JsonSchemaValidationException e) {
       throw SchemaValidationException.createInvalidValueBody(result,
-        io.vertx.openapi.validation.ValidationContext.REQUEST, e);
+        ValidationContext.REQUEST, e);
     }
   }
 
-  /** {@code {type: string, format: binary}} alone: the library passes such a body on unvalidated. */
+  /** {@code {type: string, format: binary}} alone: the library passes such a body on unvalidated (no validator). */
   private static boolean binary(MediaType type) {
     JsonSchema schema = type.getSchema();
     return "string".equalsIgnoreCase(schema.get("type")) && "binary".equalsIgnoreCase(schema.get("format"))

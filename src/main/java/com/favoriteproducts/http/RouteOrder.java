@@ -50,8 +50,9 @@ final class RouteOrder {
   static OpenAPIContract of(OpenAPIContract contract) {
     List<Path> paths = contract.getPaths();
     Map<String, Path> byName = paths.stream().collect(Collectors.toMap(Path::getName, Function.identity()));
-    List<String> names = order(paths.stream().map(Path::getName).toList(), FIRST);
-    if (names.equals(paths.stream().map(Path::getName).toList())) {
+    List<String> library = paths.stream().map(Path::getName).toList();
+    List<String> names = order(library, FIRST);
+    if (names.equals(library)) {
       return contract;
     }
     return new Reordered(contract, names.stream().map(byName::get).toList());

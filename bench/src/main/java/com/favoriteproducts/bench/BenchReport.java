@@ -114,18 +114,19 @@ final class BenchReport {
     return r;
   }
 
+  /** {@code key}: the whole percentage {@code file} holds (bench/run.sh's .others and .steal), when it holds one. */
+  private static void putPercent(JsonObject wrk, String key, Path file) throws IOException {
+    if (Files.exists(file) && Files.readString(file).trim().matches("\\d+")) {
+      wrk.put(key, Integer.parseInt(Files.readString(file).trim()));
+    }
+  }
+
   /** The wrk summary for a step, or {status: skipped, reason} from its .skip file, or {status: missing}. */
   private JsonObject load(String step) throws IOException {
     JsonObject wrk = readJson(work.resolve(step + ".json"));
     if (wrk != null) {
-      Path others = work.resolve(step + ".others");
-      if (Files.exists(others) && Files.readString(others).trim().matches("\\d+")) {
-        wrk.put("otherProcessesCpuPercent", Integer.parseInt(Files.readString(others).trim()));
-      }
-      Path steal = work.resolve(step + ".steal");
-      if (Files.exists(steal) && Files.readString(steal).trim().matches("\\d+")) {
-        wrk.put("stealCpuPercent", Integer.parseInt(Files.readString(steal).trim()));
-      }
+      putPercent(wrk, "otherProcessesCpuPercent", work.resolve(step + ".others"));
+      putPercent(wrk, "stealCpuPercent", work.resolve(step + ".steal"));
       return wrk.put("status", "ok");
     }
     Path skip = work.resolve(step + ".skip");
