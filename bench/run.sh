@@ -10,6 +10,8 @@
 # Environment (all optional):
 #   BENCH_DURATION=20            measured seconds per load            BENCH_WARMUP=30   warm-up seconds per load
 #   BENCH_CONNECTIONS=64         measured connections                 BENCH_WARMUP_CONNECTIONS=16
+#   BENCH_START_WARMUP=60        seconds added to the warm-up of the first scenario after each start of the service:
+#                                its JIT compiler is still busy for minutes (see bench/README.md, "Warm-up")
 #   BENCH_THREADS=2              wrk threads (-t)                     BENCH_TIMEOUT=5s  wrk --timeout
 #   BENCH_CUSTOMERS=10000        seeded customers                     BENCH_FAVORITES=10 seeded favorites per customer
 #   BENCH_CUSTOMERS_SEED=auto    customers through the API (api), with SQL (sql), or api up to BENCH_CUSTOMERS_SQL_ABOVE
@@ -49,6 +51,7 @@ LOG_TAG=bench
 typed_command BENCH bench bench/run.sh
 export BENCH_DURATION="${BENCH_DURATION:-20}"
 export BENCH_WARMUP="${BENCH_WARMUP:-30}"
+export BENCH_START_WARMUP="${BENCH_START_WARMUP:-60}"
 export BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 export BENCH_WARMUP_CONNECTIONS="${BENCH_WARMUP_CONNECTIONS:-16}"
 export BENCH_THREADS="${BENCH_THREADS:-2}"
@@ -126,7 +129,8 @@ if [ "$BENCH_CPU_BUSY_AT_START" -gt 15 ]; then
     "figures will be low and noisy (BENCH_WAIT_QUIET=120 waits for a quiet machine)"
 fi
 log "plan: ceilings [$BENCH_CEILINGS], scenarios [$BENCH_SCENARIOS]; each ${BENCH_WARMUP}s warm-up at" \
-  "$BENCH_WARMUP_CONNECTIONS connections + ${BENCH_DURATION}s at $BENCH_CONNECTIONS, wrk -t$BENCH_THREADS;" \
+  "$BENCH_WARMUP_CONNECTIONS connections (+${BENCH_START_WARMUP}s after each start of the service)" \
+  "+ ${BENCH_DURATION}s at $BENCH_CONNECTIONS, wrk -t$BENCH_THREADS;" \
   "$BENCH_CUSTOMERS customers, keys $BENCH_KEYS"
 
 # --- class-data sharing: a training start of the service, not measured -------------------------------
@@ -255,14 +259,22 @@ wrk_run() {
   fi
   return 0
 }
+# warmup_seconds: sets WARMUP_SECONDS, BENCH_WARMUP plus, for the first scenario after a start of the service
+# (START_WARMUP_DUE=1, set by each start), BENCH_START_WARMUP.
+START_WARMUP_DUE=0
+warmup_seconds() {
+  WARMUP_SECONDS="$BENCH_WARMUP"
+  if [ "$START_WARMUP_DUE" = 1 ]; then WARMUP_SECONDS=$((BENCH_WARMUP + BENCH_START_WARMUP)); START_WARMUP_DUE=0; fi
+}
 # measure NAME SCRIPT URL: warm-up at low concurrency, then the measured run; prints the headline figures.
 # When other processes used more than 10% of the CPUs during the measured run, it is measured again (up to
 # BENCH_RETRY_NOISY times, after waiting for quiet) and the quieter run is kept. BENCH_RUN_ID is distinct per run
 # (create-customer.lua builds its fresh emails from it).
 measure() {
   local name="$1" script="$2" url="$3"
-  log "$name: warm-up ${BENCH_WARMUP}s at $BENCH_WARMUP_CONNECTIONS connections"
-  BENCH_RUN_ID="$RUN_ID-$name-warmup" wrk_run "$name.warmup" "$BENCH_WARMUP_CONNECTIONS" "$BENCH_WARMUP" "$script" "$url"
+  warmup_seconds
+  log "$name: warm-up ${WARMUP_SECONDS}s at $BENCH_WARMUP_CONNECTIONS connections"
+  BENCH_RUN_ID="$RUN_ID-$name-warmup" wrk_run "$name.warmup" "$BENCH_WARMUP_CONNECTIONS" "$WARMUP_SECONDS" "$script" "$url"
   local attempt=0 retries="${BENCH_RETRY_NOISY:-1}" best="" others
   while :; do
     if [ "$attempt" -gt 0 ]; then
@@ -347,7 +359,7 @@ done
 start_fake_products "$BENCH_FAKE_PORT"
 export RABBITMQ_VHOST="$RABBITMQ_VHOST_USED"
 start_service "$BENCH_PORT" "$BENCH_FAKE_PORT"
-INSTANCE=cached
+INSTANCE=cached; START_WARMUP_DUE=1
 FIRST_STARTUP_MS="$STARTUP_MS"
 : > "$WORK/service-instances.txt"
 # instance_end: the resident memory of the running service, for the report (one line per start).
@@ -368,7 +380,7 @@ restart_service() {
   [ "$1" = cold ] && export RESPONSE_CACHE_SIZE=0
   log "restarting the service: $1 (response cache $([ "$1" = cold ] && echo 'off, RESPONSE_CACHE_SIZE=0' || echo on))"
   start_service "$BENCH_PORT" "$BENCH_FAKE_PORT" "service-$1-$(date +%s%N)"
-  INSTANCE_STARTUP_MS="$STARTUP_MS"; STARTUP_MS="$FIRST_STARTUP_MS"
+  INSTANCE_STARTUP_MS="$STARTUP_MS"; STARTUP_MS="$FIRST_STARTUP_MS"; START_WARMUP_DUE=1
   if [ "$saved" = unset ]; then unset RESPONSE_CACHE_SIZE; else export RESPONSE_CACHE_SIZE="$saved"; fi
   INSTANCE="$1"; INSTANCE_SCENARIOS=""
 }
@@ -409,9 +421,10 @@ for s in $SCENARIO_ORDER; do
       ;;
     3)
       if ! favorites_available; then skip s3 "favorites endpoints not available: $FAVORITES_REASON"; continue; fi
-      log "s3: warm-up ${BENCH_WARMUP}s at $BENCH_WARMUP_CONNECTIONS connections"
+      warmup_seconds
+      log "s3: warm-up ${WARMUP_SECONDS}s at $BENCH_WARMUP_CONNECTIONS connections"
       BENCH_JOBS="$WORK/s3-warmup-jobs.txt" BENCH_PAIRS="$WORK/s3-warmup-pairs.txt" \
-        wrk_run s3.warmup "$BENCH_WARMUP_CONNECTIONS" "$BENCH_WARMUP" put-favorite.lua "$BASE" || true
+        wrk_run s3.warmup "$BENCH_WARMUP_CONNECTIONS" "$WARMUP_SECONDS" put-favorite.lua "$BASE" || true
       log "s3: waiting until the warm-up adds are stored"
       BENCH_STORED_PREFIX=s3-warmup BENCH_WAIT_FOR_FILE="$WORK/s3.warmup.json" BENCH_LOAD_END_MS="$(now_ms)" \
         bench_tool wait-stored || true

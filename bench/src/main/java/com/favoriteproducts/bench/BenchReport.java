@@ -85,6 +85,7 @@ final class BenchReport {
       .put("settings", new JsonObject()
         .put("durationSeconds", Env.integer("BENCH_DURATION", 20))
         .put("warmupSeconds", Env.integer("BENCH_WARMUP", 15))
+        .put("startWarmupSeconds", Env.integer("BENCH_START_WARMUP", 0))
         .put("connections", Env.integer("BENCH_CONNECTIONS", 64))
         .put("warmupConnections", Env.integer("BENCH_WARMUP_CONNECTIONS", 16))
         .put("wrkThreads", Env.integer("BENCH_THREADS", 2))
@@ -248,9 +249,11 @@ final class BenchReport {
     if (busy > 15) {
       b.append(String.format(Locale.ROOT, "**The CPUs were %d%% busy with other work before the run: figures are low and noisy.**%n%n", busy));
     }
-    b.append(String.format(Locale.ROOT, "Each load: %d s warm-up at %d connections, then %d s measured at %d connections,"
+    b.append(String.format(Locale.ROOT, "Each load: %d s warm-up at %d connections (%d s more for the first load after"
+        + " each start of the service), then %d s measured at %d connections,"
         + " wrk -t%d, loopback. Data set: %,d customers (%s), %d favorites each; keys %s (adds: %s).%n%n",
-      set.getInteger("warmupSeconds"), set.getInteger("warmupConnections"), set.getInteger("durationSeconds"),
+      set.getInteger("warmupSeconds"), set.getInteger("warmupConnections"), set.getInteger("startWarmupSeconds", 0),
+      set.getInteger("durationSeconds"),
       set.getInteger("connections"), set.getInteger("wrkThreads"), set.getInteger("customers"),
       set.getString("customersSeed"), set.getInteger("favoritesPerCustomer"), set.getString("keys"),
       set.getString("addKeys")));
