@@ -67,7 +67,7 @@ down: ## stop the Docker stack and drop its volumes
 logs: ## follow the Docker stack's logs
 	$(COMPOSE) logs -f
 
-bench: build ## benchmark: ceilings + service scenarios (1 2 1c 2c 3 4) on loopback, bench/results/latest.{json,md} (~9 min)
+bench: build ## benchmark: ceilings + service scenarios (1 2 1c 2c 3 4) on loopback, bench/results/latest.{json,md} (~11 min)
 	@bench/run.sh
 
 bench-scale: build ## scaling run: scenarios 1, 1c, 3 at 10k/100k/1M customers, uniform and zipf:1.1; bench/results/scale-latest.* (~25 min)
