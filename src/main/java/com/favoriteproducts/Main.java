@@ -201,10 +201,10 @@ public final class Main {
           // the edges: HTTP deployed above, in parallel; the bridge once the back-ends are up (below)
         }
         case CUSTOMERS -> deployments.put(name, vertx.deployVerticle(CustomerVerticle.class,
-          options.setConfig(PgConfig.withPoolSize(config, pools.customers()))
+          options.setConfig(PgConfig.withPoolSize(config, pools.customers(), pools.reads()))
             .setInstances(instances(deploy.customersInstances(), cores))));
         case FAVORITES -> deployments.put(name, vertx.deployVerticle(FavoritesVerticle.class,
-          options.setConfig(PgConfig.withPoolSize(config, pools.favorites()))
+          options.setConfig(PgConfig.withPoolSize(config, pools.favorites(), pools.reads()))
             .setInstances(instances(deploy.favoritesInstances(), cores))));
         // One consumer connection per node is plenty (prefetch JOBS_PREFETCH messages in flight each).
         case FAVORITES_JOBS -> deployments.put(name, schema.compose(v -> vertx.deployVerticle(JobsVerticle.class,
@@ -264,8 +264,9 @@ public final class Main {
   }
 
   /**
-   * The size of each PostgreSQL pool: PG_MAX_CONNECTIONS divided among the pools this node opens (one per instance of
-   * customers, favorites, favorites-jobs and webhooks), or PG_POOL_SIZE for each when set (with a warning when that exceeds
+   * The size of each PostgreSQL pool and read client: PG_MAX_CONNECTIONS divided among the pools this node opens (one
+   * per instance of customers, favorites, favorites-jobs and webhooks; the customers and favorites shares split with
+   * their read clients, {@link PgConfig#budget}), or PG_POOL_SIZE for each when set (with a warning when that exceeds
    * the budget). Fails when the budget cannot give each pool a connection.
    */
   static PgConfig.Budget poolBudget(JsonObject config, DeployConfig deploy, Set<String> names, int cores) {
@@ -278,13 +279,17 @@ public final class Main {
       LOG.warn("PG_POOL_SIZE={} gives this node up to {} PostgreSQL connections, more than PG_MAX_CONNECTIONS={}",
         pg.poolSize(), b.total(), pg.maxConnections());
     } else if (b.total() > 0) {
-      LOG.info("PostgreSQL pools: customers {}, favorites {}, favorites-jobs {}, webhooks {} connections each; {} in"
-        + " all (budget {})", b.customers(), b.favorites(), b.jobs(), b.webhooks(), b.total(), pg.maxConnections());
+      LOG.info("PostgreSQL pools: customers {}, favorites {}, favorites-jobs {}, webhooks {} connections each, and {}"
+        + " pipelined for reads per customers and favorites instance; {} in all (budget {})", b.customers(),
+        b.favorites(), b.jobs(), b.webhooks(), b.reads(), b.total(), pg.maxConnections());
     }
     ReplicaConfig replicas = ReplicaConfig.from(config);
     if (replicas.enabled() && b.total() > 0) {
-      // the webhooks pools read nothing from replicas
-      int perReplica = b.total() - b.webhooks() * (names.contains(WEBHOOKS) ? instances(deploy.webhooksInstances(), 1) : 0);
+      // replicas get the read clients' connections (customers, favorites) and the favorites-jobs pools' (their reads
+      // run on a pool of the same size per replica); the other pools read nothing from replicas
+      int perReplica = b.reads() * ((names.contains(CUSTOMERS) ? instances(deploy.customersInstances(), cores) : 0)
+        + (names.contains(FAVORITES) ? instances(deploy.favoritesInstances(), cores) : 0))
+        + b.jobs() * (names.contains(FAVORITES_JOBS) ? instances(deploy.jobsInstances(), 1) : 0);
       LOG.info("PostgreSQL read replicas {}: up to {} connections from this node to each (max lag {} ms)",
         replicas.hosts(), perReplica, replicas.maxLagMs());
     }

@@ -1,7 +1,6 @@
 package com.favoriteproducts.customer;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PreparedQuery;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -17,14 +16,11 @@ public final class CustomerRepository {
 
   private static final String COLS = "id, seq, name, email, version, created_at, updated_at";
 
-  private final Pool pool;
+  private final SqlClient pool;
 
-  public CustomerRepository(Pool pool) {
+  /** {@code pool}: the verticle's pool, or a read client ({@code ReadPools}): every method is one statement. */
+  public CustomerRepository(SqlClient pool) {
     this.pool = pool;
-  }
-
-  public Pool pool() {
-    return pool;
   }
 
   public Future<Customer> insert(UUID id, String name, String email) {

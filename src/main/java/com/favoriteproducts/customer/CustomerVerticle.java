@@ -58,7 +58,8 @@ public class CustomerVerticle extends VerticleBase {
     String name = "customers-" + UUID.randomUUID();
     pool = PgBuilder.pool().with(pg.poolOptions(name)).connectingTo(pg.poolConnectOptions()).using(vertx).build();
     repo = new CustomerRepository(pool);
-    reads = ReadPools.create(vertx, pool, replicas, pg.poolConnectOptions(), pg.poolOptions(name), name);
+    reads = pg.readConnections() > 0 ? ReadPools.pipelined(vertx, pg, replicas, name)
+      : ReadPools.create(vertx, pool, replicas, pg.poolConnectOptions(), pg.poolOptions(name), name);
     handlers = new BusHandlers(vertx, LOG, CustomerVerticle::storageFailure)
       .on(Addresses.CUSTOMERS_CREATE, this::create)
       .on(Addresses.CUSTOMERS_GET, this::get)

@@ -33,19 +33,36 @@ public final class FavoriteRepository {
   public record Page(boolean customerExists, List<Favorite> rows) {
   }
 
+  /** Where single statements run: the pool, or a read client. */
+  private final SqlClient sql;
+  /** For transactions; null in a repository over a read client. */
   private final Pool pool;
 
   public FavoriteRepository(Pool pool) {
+    this.sql = pool;
     this.pool = pool;
   }
 
+  /** Over a read client ({@code ReadPools}): single statements only, no method that needs a transaction. */
+  public FavoriteRepository(SqlClient reads) {
+    this.sql = reads;
+    this.pool = reads instanceof Pool p ? p : null;
+  }
+
+  private Pool transactions() {
+    if (pool == null) {
+      throw new IllegalStateException("a repository over a read client runs no transaction");
+    }
+    return pool;
+  }
+
   public Future<Favorite> find(UUID customerId, UUID productId) {
-    return pool.preparedQuery("SELECT " + COLS + " FROM favorites WHERE customer_id = $1 AND product_id = $2")
+    return sql.preparedQuery("SELECT " + COLS + " FROM favorites WHERE customer_id = $1 AND product_id = $2")
       .execute(Tuple.of(customerId, productId)).map(FavoriteRepository::one);
   }
 
   public Future<Boolean> customerExists(UUID customerId) {
-    return pool.preparedQuery("SELECT 1 FROM customers WHERE id = $1").execute(Tuple.of(customerId))
+    return sql.preparedQuery("SELECT 1 FROM customers WHERE id = $1").execute(Tuple.of(customerId))
       .map(rs -> rs.size() > 0);
   }
 
@@ -54,11 +71,11 @@ public final class FavoriteRepository {
    * {@code limit} favorites after ({@code afterAddedAt}, {@code afterProduct}) in (added_at, product_id) order.
    */
   public Future<Page> page(UUID customerId, OffsetDateTime afterAddedAt, UUID afterProduct, int limit) {
-    String sql = "SELECT f.customer_id, f.product_id, f.added_at, f.title, f.brand, f.image, f.price, f.review_score,"
+    String page = "SELECT f.customer_id, f.product_id, f.added_at, f.title, f.brand, f.image, f.price, f.review_score,"
       + " f.fetched_at FROM customers c LEFT JOIN LATERAL (SELECT " + COLS + " FROM favorites"
       + " WHERE customer_id = c.id AND ($2::timestamptz IS NULL OR (added_at, product_id) > ($2, $3))"
       + " ORDER BY added_at, product_id LIMIT $4) f ON true WHERE c.id = $1";
-    return pool.preparedQuery(sql).execute(Tuple.of(customerId, afterAddedAt, afterProduct, limit)).map(rs -> {
+    return sql.preparedQuery(page).execute(Tuple.of(customerId, afterAddedAt, afterProduct, limit)).map(rs -> {
       List<Favorite> out = new ArrayList<>(rs.size());
       for (Row r : rs) {
         if (r.getUUID(1) != null) {
@@ -85,7 +102,7 @@ public final class FavoriteRepository {
    */
   public Future<Removal> remove(UUID customerId, UUID productId) {
     FavoriteEvent event = FavoriteEvent.now(FavoriteEvent.Kind.REMOVED, customerId, productId);
-    return pool.withTransaction(tx -> JobRepository.cancelPending(tx, customerId, productId)
+    return transactions().withTransaction(tx -> JobRepository.cancelPending(tx, customerId, productId)
       .compose(cancelled -> tx.preparedQuery("WITH del AS (DELETE FROM favorites WHERE customer_id = $1"
           + " AND product_id = $2 RETURNING customer_id, product_id), d AS (" + Outbox.INSERT
           + " SELECT gen_random_uuid(), w.id, $3, $4::text, del.customer_id, del.product_id, $5 FROM del"
@@ -184,7 +201,7 @@ public final class FavoriteRepository {
     if (batch.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return pool.preparedQuery("UPDATE favorites SET title = $3, brand = $4, image = $5, price = $6, review_score = $7,"
+    return sql.preparedQuery("UPDATE favorites SET title = $3, brand = $4, image = $5, price = $6, review_score = $7,"
         + " fetched_at = $8 WHERE customer_id = $1 AND product_id = $2 AND fetched_at < $8")
       .executeBatch(batch).map(rs -> {
         int n = 0;

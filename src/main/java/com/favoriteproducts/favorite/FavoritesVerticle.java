@@ -56,7 +56,8 @@ public class FavoritesVerticle extends VerticleBase {
     }
     String name = "favorites-" + UUID.randomUUID();
     pool = PgBuilder.pool().with(pg.poolOptions(name)).connectingTo(pg.poolConnectOptions()).using(vertx).build();
-    readPools = ReadPools.create(vertx, pool, replicas, pg.poolConnectOptions(), pg.poolOptions(name), name);
+    readPools = pg.readConnections() > 0 ? ReadPools.pipelined(vertx, pg, replicas, name)
+      : ReadPools.create(vertx, pool, replicas, pg.poolConnectOptions(), pg.poolOptions(name), name);
     favorites = new FavoriteRepository(pool);
     acceptCfg = AcceptConfig.from(config());
     accepts = new Accepts(vertx, pool, favorites, cfg.maxPerCustomer(), acceptCfg.queueMax(),

@@ -24,14 +24,31 @@ public final class JobRepository {
   /** How many columns {@link #COLS} names (a job read from the middle of a wider row: {@link #map(Row, int)}). */
   private static final int COL_COUNT = COLS.split(", ").length;
 
+  /** Where single statements run: the pool, or a read client. */
+  private final SqlClient sql;
+  /** For transactions; null in a repository over a read client. */
   private final Pool pool;
 
   public JobRepository(Pool pool) {
+    this.sql = pool;
     this.pool = pool;
   }
 
+  /** Over a read client ({@code ReadPools}): single statements only, no method that needs a transaction. */
+  public JobRepository(SqlClient reads) {
+    this.sql = reads;
+    this.pool = reads instanceof Pool p ? p : null;
+  }
+
+  private Pool transactions() {
+    if (pool == null) {
+      throw new IllegalStateException("a repository over a read client runs no transaction");
+    }
+    return pool;
+  }
+
   public Future<Job> find(UUID id) {
-    return pool.preparedQuery("SELECT " + COLS + " FROM favorite_jobs WHERE id = $1").execute(Tuple.of(id))
+    return sql.preparedQuery("SELECT " + COLS + " FROM favorite_jobs WHERE id = $1").execute(Tuple.of(id))
       .map(JobRepository::one);
   }
 
@@ -93,7 +110,7 @@ public final class JobRepository {
    * extra delivery is dropped rather than counted as an attempt.
    */
   public Future<List<Job>> findDue(List<UUID> ids) {
-    return pool.preparedQuery("SELECT " + COLS + " FROM favorite_jobs WHERE id = ANY($1) AND status = 'pending'"
+    return sql.preparedQuery("SELECT " + COLS + " FROM favorite_jobs WHERE id = ANY($1) AND status = 'pending'"
         + " AND due_at <= now() + interval '250 milliseconds'")
       .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0]))).map(JobRepository::all);
   }
@@ -146,7 +163,7 @@ public final class JobRepository {
    */
   public Future<List<Job>> recordFailures(List<UUID> ids, int maxAttempts, List<Long> delaysMs, JobReason exhausted) {
     Double[] delays = delaysMs.stream().map(Long::doubleValue).toArray(Double[]::new);
-    return pool.preparedQuery("UPDATE favorite_jobs SET attempts = attempts + 1, updated_at = now(),"
+    return sql.preparedQuery("UPDATE favorite_jobs SET attempts = attempts + 1, updated_at = now(),"
         + " status = CASE WHEN attempts + 1 >= $2 THEN 'failed' ELSE status END,"
         + " reason = CASE WHEN attempts + 1 >= $2 THEN $4 ELSE reason END,"
         + " dead_at = CASE WHEN attempts + 1 >= $2 THEN now() ELSE dead_at END,"
@@ -174,7 +191,7 @@ public final class JobRepository {
   public Future<Void> markPublished(List<UUID> ids) {
     // Rows in id order and skipping those locked (a job being stored, marked then or never needed): batches of marks
     // and of stores on other connections never wait for each other in a cycle (deadlocks seen under load before).
-    return pool.preparedQuery("UPDATE favorite_jobs SET published_at = now() WHERE id IN (SELECT id FROM favorite_jobs"
+    return sql.preparedQuery("UPDATE favorite_jobs SET published_at = now() WHERE id IN (SELECT id FROM favorite_jobs"
         + " WHERE id = ANY($1) AND status = 'pending' AND published_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED)")
       .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0]))).mapEmpty();
   }
@@ -185,7 +202,7 @@ public final class JobRepository {
    * SKIP LOCKED lets several sweepers (one per node) share the work without publishing a job twice.
    */
   public Future<List<Job>> claimForRepublish(long unpublishedAfterMs, long staleAfterMs, int limit) {
-    return pool.preparedQuery("UPDATE favorite_jobs SET due_at = now() WHERE id IN (SELECT id FROM favorite_jobs"
+    return sql.preparedQuery("UPDATE favorite_jobs SET due_at = now() WHERE id IN (SELECT id FROM favorite_jobs"
         + " WHERE status = 'pending' AND ((published_at IS NULL AND due_at < now() - make_interval(secs => $1))"
         + " OR due_at < now() - make_interval(secs => $2)) ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)"
         + " RETURNING " + COLS)
@@ -193,7 +210,7 @@ public final class JobRepository {
   }
 
   public Future<List<Job>> listDead(int limit) {
-    return pool.preparedQuery("SELECT " + COLS + " FROM favorite_jobs WHERE dead_at IS NOT NULL ORDER BY dead_at, id LIMIT $1")
+    return sql.preparedQuery("SELECT " + COLS + " FROM favorite_jobs WHERE dead_at IS NOT NULL ORDER BY dead_at, id LIMIT $1")
       .execute(Tuple.of(limit)).map(JobRepository::all);
   }
 
@@ -202,7 +219,7 @@ public final class JobRepository {
    * the dead ones left over (an add of the same product is already pending) stop being listed as dead.
    */
   public Future<List<Job>> revive() {
-    return pool.withTransaction(tx -> tx.query("UPDATE favorite_jobs SET status = 'pending', reason = NULL, attempts = 0,"
+    return transactions().withTransaction(tx -> tx.query("UPDATE favorite_jobs SET status = 'pending', reason = NULL, attempts = 0,"
         + " dead_at = NULL, published_at = NULL, due_at = now(), updated_at = now() WHERE id IN ("
         + "SELECT DISTINCT ON (customer_id, product_id) d.id FROM favorite_jobs d WHERE d.dead_at IS NOT NULL"
         + " AND NOT EXISTS (SELECT 1 FROM favorite_jobs p WHERE p.customer_id = d.customer_id"

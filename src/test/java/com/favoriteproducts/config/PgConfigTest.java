@@ -24,28 +24,41 @@ class PgConfigTest {
   }
 
   @Test
-  @DisplayName("PG_MAX_CONNECTIONS is divided among the pools; what an even split leaves goes to the jobs pools")
+  @DisplayName("PG_MAX_CONNECTIONS is divided among the pools; what an even split leaves goes to the jobs pools; a"
+    + " customers or favorites share gives PG_READ_CONNECTIONS to its read client while its pool keeps one")
   void budget() {
     PgConfig twenty = pg(new JsonObject());
     assertThat(twenty.maxConnections()).isEqualTo(20);
-    assertThat(twenty.budget(2, 2, 1, 0)).isEqualTo(new PgConfig.Budget(4, 4, 4, 4, 20));
-    assertThat(twenty.budget(8, 8, 2, 0)).isEqualTo(new PgConfig.Budget(1, 1, 2, 1, 20));
-    assertThat(twenty.budget(3, 0, 0, 0)).isEqualTo(new PgConfig.Budget(6, 6, 6, 6, 18));
-    assertThat(twenty.budget(2, 2, 1, 1)).isEqualTo(new PgConfig.Budget(3, 3, 5, 3, 20));
+    assertThat(twenty.readConnections()).isEqualTo(1);
+    assertThat(twenty.budget(2, 2, 1, 0)).isEqualTo(new PgConfig.Budget(3, 3, 4, 4, 1, 20));
+    assertThat(twenty.budget(8, 8, 2, 0)).isEqualTo(new PgConfig.Budget(1, 1, 2, 1, 0, 20));
+    assertThat(twenty.budget(3, 0, 0, 0)).isEqualTo(new PgConfig.Budget(5, 5, 6, 6, 1, 18));
+    assertThat(twenty.budget(2, 2, 1, 1)).isEqualTo(new PgConfig.Budget(2, 2, 5, 3, 1, 20));
     assertThat(twenty.budget(0, 0, 0, 0).total()).isZero();
     assertThat(pg(new JsonObject().put("PG_MAX_CONNECTIONS", 100)).budget(8, 8, 1, 0))
-      .isEqualTo(new PgConfig.Budget(5, 5, 20, 5, 100));
+      .isEqualTo(new PgConfig.Budget(4, 4, 20, 5, 1, 100));
     assertThatThrownBy(() -> twenty.budget(16, 16, 1, 0)).isInstanceOf(IllegalArgumentException.class)
       .hasMessageContaining("33 PostgreSQL pools");
+    assertThat(pg(new JsonObject().put("PG_READ_CONNECTIONS", 0)).budget(2, 2, 1, 1))
+      .isEqualTo(new PgConfig.Budget(3, 3, 5, 3, 0, 20));
+    assertThat(pg(new JsonObject().put("PG_READ_CONNECTIONS", 2)).budget(2, 2, 1, 1))
+      .isEqualTo(new PgConfig.Budget(1, 1, 5, 3, 2, 20));
+    assertThat(pg(new JsonObject().put("PG_READ_CONNECTIONS", 5)).budget(2, 2, 1, 1).reads()).isEqualTo(2);
+    assertThatThrownBy(() -> pg(new JsonObject().put("PG_READ_CONNECTIONS", -1)))
+      .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  @DisplayName("PG_POOL_SIZE overrides the split for every pool; the derived size reaches the verticle as PG_POOL_SIZE")
+  @DisplayName("PG_POOL_SIZE overrides the split for every pool; the derived sizes reach the verticle as PG_POOL_SIZE"
+    + " and PG_READ_CONNECTIONS")
   void override() {
-    assertThat(pg(new JsonObject().put("PG_POOL_SIZE", 3)).budget(16, 16, 1, 0)).isEqualTo(new PgConfig.Budget(3, 3, 3, 3, 99));
-    JsonObject verticle = PgConfig.withPoolSize(new JsonObject().put("PG_MAX_CONNECTIONS", 20), 4);
+    assertThat(pg(new JsonObject().put("PG_POOL_SIZE", 3)).budget(16, 16, 1, 0))
+      .isEqualTo(new PgConfig.Budget(3, 3, 3, 3, 1, 131));
+    JsonObject verticle = PgConfig.withPoolSize(new JsonObject().put("PG_MAX_CONNECTIONS", 20), 4, 2);
     assertThat(pg(verticle).poolOptions("p").getMaxSize()).isEqualTo(4);
+    assertThat(pg(verticle).readOptions("r").getMaxSize()).isEqualTo(2);
     assertThat(pg(new JsonObject().put("PG_POOL_MAX_WAIT", 7)).poolOptions("p").getMaxWaitQueueSize()).isEqualTo(7);
+    assertThat(pg(new JsonObject().put("PG_POOL_MAX_WAIT", 7)).readOptions("r").getMaxWaitQueueSize()).isEqualTo(7);
     assertThatThrownBy(() -> pg(new JsonObject().put("PG_MAX_CONNECTIONS", 0))).isInstanceOf(IllegalArgumentException.class);
   }
 
