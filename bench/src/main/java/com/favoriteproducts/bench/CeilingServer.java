@@ -18,6 +18,7 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.PreparedQuery;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,13 +33,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * </pre>
  *
  * <p>Speed choices follow TechEmpower's Vert.x entry: one verticle instance per core (event loop), pre-built header
- * names and values, and in {@code pg} mode one pool per instance (default one connection) with pipelining and the
- * prepared statement cached on the connection. The {@code pg} mode creates and fills {@code bench_ceiling}
+ * names and values, and in {@code pg} mode one pipelined client per instance (default one connection, up to 256
+ * statements in flight on it; TechEmpower's entry pipelines on one connection per event loop) and the prepared statement
+ * cached on the connection. vertx-pg-client 5.0.7 pipelines only on {@code PgBuilder.client()}: a
+ * {@code PgBuilder.pool()} connection carries one statement at a time whatever its pipelining limit (the ceiling of
+ * runs before 2026-12-04 was such a pool; {@code CEILING_PG_CLIENT=pool} measures it again). The {@code pg} mode creates and fills {@code bench_ceiling}
  * ({@value #ROWS} rows) in the database named by {@code PG_DATABASE} when the table is missing or empty.
  *
  * <p>Environment: {@code PG_HOST}, {@code PG_PORT}, {@code PG_DATABASE} (default favorites_bench), {@code PG_USER},
  * {@code PG_PASSWORD}, {@code CEILING_INSTANCES} (default: cores), {@code CEILING_PG_CONNECTIONS} (per instance,
- * default 1), {@code CEILING_PG_PIPELINING} (default 256). Prints {@code ready} on stdout once it listens.
+ * default 1), {@code CEILING_PG_PIPELINING} (default 256), {@code CEILING_PG_CLIENT} ({@code pipelined}, the default, or
+ * {@code pool}: a pool of that many connections, not pipelined). Prints {@code ready} on stdout once it listens.
  */
 public final class CeilingServer {
 
@@ -62,7 +67,12 @@ public final class CeilingServer {
     int instances = Env.integer("CEILING_INSTANCES", Runtime.getRuntime().availableProcessors());
     JsonObject config = new JsonObject().put("port", port)
       .put("connections", Env.integer("CEILING_PG_CONNECTIONS", 1))
-      .put("pipelining", Env.integer("CEILING_PG_PIPELINING", 256));
+      .put("pipelining", Env.integer("CEILING_PG_PIPELINING", 256))
+      .put("client", Env.str("CEILING_PG_CLIENT", "pipelined"));
+    if (!config.getString("client").equals("pipelined") && !config.getString("client").equals("pool")) {
+      System.err.println("CEILING_PG_CLIENT must be pipelined or pool");
+      System.exit(2);
+    }
 
     // The service's transport (its NATIVE_TRANSPORT, default true), so that the ceiling runs the same stack.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(
@@ -80,7 +90,8 @@ public final class CeilingServer {
       System.exit(1);
     }
     System.out.println("ready: ceiling server mode=" + mode + " port=" + port + " instances=" + instances
-      + (mode.equals("pg") ? " pg-connections-per-instance=" + config.getInteger("connections") : ""));
+      + (mode.equals("pg") ? " pg-connections-per-instance=" + config.getInteger("connections") + " pg-client="
+      + config.getString("client") : ""));
   }
 
   static PgConnectOptions connectOptions(int pipelining) {
@@ -131,15 +142,18 @@ public final class CeilingServer {
   /** Answers every request with one row read by primary key (a random id in 1..ROWS), encoded as JSON. */
   public static final class PgSelectVerticle extends VerticleBase {
 
-    private Pool pool;
+    private SqlClient pool;
     private PreparedQuery<RowSet<Row>> select;
     private HttpServer server;
 
     @Override
     public Future<?> start() {
       JsonObject c = config();
-      pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(c.getInteger("connections")).setShared(false))
-        .connectingTo(connectOptions(c.getInteger("pipelining"))).using(vertx).build();
+      PoolOptions options = new PoolOptions().setMaxSize(c.getInteger("connections")).setShared(false);
+      PgConnectOptions connect = connectOptions(c.getInteger("pipelining"));
+      pool = c.getString("client").equals("pool")
+        ? PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build()
+        : PgBuilder.client().with(options).connectingTo(connect).using(vertx).build();
       select = pool.preparedQuery(SELECT);
       // Open the connections (and prepare the statement) before taking traffic.
       return select.execute(Tuple.of(1))
