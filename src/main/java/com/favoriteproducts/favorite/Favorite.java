@@ -55,13 +55,9 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
     g.writeStartObject();
     g.writeStringField("productId", productId.toString());
     if (availability.known()) {
-      field(g, "title", product.title());
-      field(g, "image", product.image());
-      field(g, "price", product.price());
-      field(g, "brand", product.brand());
-      if (product.reviewScore() != null) {
-        field(g, "reviewScore", product.reviewScore());
-      }
+      // The product's fields as the view wrote them once (ProductView.described), comma first: raw text does not
+      // move the generator's state, which still has productId as the object's last field, so addedAt gets its comma.
+      g.writeRaw(product.described());
       field(g, "addedAt", ts(addedAt));
       g.writeStringField("availability", availability.name());
       if (availability == Availability.STALE && product.fetchedAt() != null) {
