@@ -12,14 +12,23 @@ final class Headers {
 
   /** A strong entity tag over a response body: the first 128 bits of its SHA-256, base64url. */
   static String etag(io.vertx.core.buffer.Buffer body) {
+    java.security.MessageDigest sha = SHA256.get();
+    byte[] digest = sha.digest(body.getBytes());
+    return "\"" + java.util.Base64.getUrlEncoder().withoutPadding()
+      .encodeToString(java.util.Arrays.copyOf(digest, 16)) + "\"";
+  }
+
+  /**
+   * One digest per thread (event loops), reset by each {@code digest}: {@code MessageDigest.getInstance} looks the
+   * provider up on every call.
+   */
+  private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body.getBytes());
-      return "\"" + java.util.Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(java.util.Arrays.copyOf(digest, 16)) + "\"";
+      return java.security.MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
+  });
 
   /** True when an If-None-Match value matches the current tag (weak comparison, lists and * allowed). */
   static boolean noneMatchHits(String ifNoneMatch, String etag) {
