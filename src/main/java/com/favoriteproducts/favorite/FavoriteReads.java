@@ -152,7 +152,7 @@ final class FavoriteReads {
     ProductView[] views = new ProductView[rows.size()];
     Map<String, Integer> missing = null;
     for (int i = 0; i < views.length; i++) {
-      String id = rows.get(i).productId().toString();
+      UUID id = rows.get(i).productId();
       ProductView p = productCache.view(id);
       if (p != null) {
         views[i] = p;
@@ -160,7 +160,7 @@ final class FavoriteReads {
         if (missing == null) {
           missing = new HashMap<>(rows.size() * 2);
         }
-        missing.put(id, i);
+        missing.put(id.toString(), i);
       }
     }
     if (missing == null) {
