@@ -192,7 +192,8 @@ cpu_snapshot() {
     echo "CHILDREN ${children:-0}"
     # Through cat: gawk stops at a read error (a process that ended between the glob and the read), which dropped
     # every later process from the snapshot and counted them as "other processes".
-    cat /proc/[0-9]*/stat 2>/dev/null | awk -v mypg="$MY_PGID" -v ours=" $ours " -v svc="${SVC_PID:-none}" '
+    # svc: the server under test, the service or, while a ceiling is measured, the ceiling server.
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v mypg="$MY_PGID" -v ours=" $ours " -v svc="${SVC_PID:-${CEIL_PID:-none}}" '
       {
         line = $0; pid = $1
         comm = line; sub(/^[^(]*\(/, "", comm); sub(/\).*$/, "", comm)

@@ -112,6 +112,11 @@ final class BenchReport {
   private JsonObject ceiling(String mode) throws IOException {
     JsonObject r = load("ceiling-" + mode);
     r.put("name", mode.equals("fixed") ? "fixed body" : "one PostgreSQL primary-key SELECT");
+    if ("ok".equals(r.getString("status"))) {
+      // CPU only (the ceiling server has no /metrics): "service" is the ceiling server, so that its row shows what a
+      // bare server and PostgreSQL spend per request next to what the service spends.
+      r.put("window", WindowFigures.of(work, "ceiling-" + mode, r.getLong("requests", 0L), r.getDouble("durationS", 0.0)));
+    }
     return r;
   }
 
@@ -278,9 +283,28 @@ final class BenchReport {
       + " (edge: `http_response_cache_requests_total`, \"off\" when it had no lookups; product:"
       + " `products_cache_requests_total` local, Redis and not-found hits of all lookups); CPU µs per request (scenario"
       + " 3: per accepted add) from /proc (utime + stime) of the service and of PostgreSQL (the bench database's"
-      + " backends and the server's background processes).\n\n");
+      + " backends and the server's background processes); in the ceiling rows the \"service\" column is the ceiling"
+      + " server.\n\n");
 
     List<String> notes = new ArrayList<>();
+    List<String> wrkCpu = new ArrayList<>();
+    for (String mode : List.of("fixed", "pg")) {
+      JsonObject c = ceilings.getJsonObject(mode).getJsonObject("window", new JsonObject())
+        .getJsonObject("cpuMicrosPerRequest");
+      if (c != null) {
+        wrkCpu.add("ceiling " + mode + " " + us(c.getDouble("loadGenerator")));
+      }
+    }
+    for (Object o : out.getJsonArray("scenarios")) {
+      JsonObject c = ((JsonObject) o).getJsonObject("window", new JsonObject()).getJsonObject("cpuMicrosPerRequest");
+      if (c != null) {
+        wrkCpu.add(((JsonObject) o).getString("id") + " " + us(c.getDouble("loadGenerator")));
+      }
+    }
+    if (!wrkCpu.isEmpty()) {
+      notes.add("The load generator's (wrk's) CPU µs per request, on the same two cores: " + String.join(", ", wrkCpu)
+        + ".");
+    }
     for (Object o : out.getJsonArray("scenarios")) {
       JsonObject s = (JsonObject) o;
       if (!"ok".equals(s.getString("status"))) {

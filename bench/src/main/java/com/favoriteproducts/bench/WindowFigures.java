@@ -13,7 +13,9 @@ import java.util.Map;
  * What happened inside the service during one measured window, from what bench/run.sh sampled just before and just
  * after it: the cache hit ratios (the service's {@code /metrics}, {@code NAME.metrics-before} / {@code -after}) and the
  * CPU per request ({@code NAME.cpu-before} / {@code -after}: "pid ticks class" lines from /proc/PID/stat, utime +
- * stime, class svc, pg, rabbitmq, redis or other).
+ * stime, class svc, pg, rabbitmq, redis or other; svc is the ceiling server in a ceiling's window; the load
+ * generator's from the CHILDREN line, the CPU of the bench shell's children reaped in between: wrk, and the few
+ * helpers the shell ran meanwhile).
  */
 final class WindowFigures {
 
@@ -60,6 +62,15 @@ final class WindowFigures {
         perRequest.put(c[1], Math.round(cpuSeconds * 1e6 / requests * 10) / 10.0);
         if (seconds > 0) {
           cores.put(c[1], Math.round(cpuSeconds / seconds * 100) / 100.0);
+        }
+      }
+      Long childrenBefore = children(work.resolve(step + ".cpu-before"));
+      Long childrenAfter = children(work.resolve(step + ".cpu-after"));
+      if (childrenBefore != null && childrenAfter != null) {
+        double cpuSeconds = Math.max(0, childrenAfter - childrenBefore) / hz;
+        perRequest.put("loadGenerator", Math.round(cpuSeconds * 1e6 / requests * 10) / 10.0);
+        if (seconds > 0) {
+          cores.put("loadGenerator", Math.round(cpuSeconds / seconds * 100) / 100.0);
         }
       }
       w.put("requests", requests).put("cpuMicrosPerRequest", perRequest).put("cpuCoresUsed", cores);
@@ -113,6 +124,20 @@ final class WindowFigures {
       }
     }
     return m;
+  }
+
+  /** The CHILDREN ticks of a cpu snapshot (the bench shell's reaped children, wrk among them); null when missing. */
+  private static Long children(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return null;
+    }
+    for (String line : Files.readAllLines(p)) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length == 2 && f[0].equals("CHILDREN") && f[1].matches("\\d+")) {
+        return Long.parseLong(f[1]);
+      }
+    }
+    return null;
   }
 
   /** "pid class" to ticks, from a cpu snapshot; null when missing. */
