@@ -65,13 +65,7 @@ public record ProductView(Availability availability, String title, String brand,
     ByteArrayBuilder out = new ByteArrayBuilder(256);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
-      field(g, "title", title);
-      field(g, "image", image);
-      field(g, "price", price);
-      field(g, "brand", brand);
-      if (reviewScore != null) {
-        field(g, "reviewScore", reviewScore);
-      }
+      writeItemFields(g, title, image, price, brand, reviewScore);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -81,7 +75,23 @@ public record ProductView(Availability availability, String title, String brand,
     return new SerializedString("," + text.substring(1, text.length() - 1));
   }
 
-  private static void field(JsonGenerator g, String name, Object value) throws IOException {
+  /**
+   * The product fields of a favorites item in Favorite.toJson's order ({@code title, image, price, brand}, then
+   * {@code reviewScore} when there is one): from a view once ({@link #described}), or from a snapshot per item.
+   */
+  public static void writeItemFields(JsonGenerator g, String title, String image, Object price, String brand,
+                                     Object reviewScore) throws IOException {
+    field(g, "title", title);
+    field(g, "image", image);
+    field(g, "price", price);
+    field(g, "brand", brand);
+    if (reviewScore != null) {
+      field(g, "reviewScore", reviewScore);
+    }
+  }
+
+  /** One field as Vert.x's JSON encoding writes its value. */
+  public static void field(JsonGenerator g, String name, Object value) throws IOException {
     g.writeFieldName(name);
     JacksonCodec.encodeJson(value, g);
   }

@@ -4,7 +4,6 @@ import com.favoriteproducts.bus.Availability;
 import com.favoriteproducts.bus.ProductView;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.JacksonCodec;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -66,13 +65,7 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
       g.writeEndObject();
       return;
     }
-    field(g, "title", title);
-    field(g, "image", image);
-    field(g, "price", price);
-    field(g, "brand", brand);
-    if (reviewScore != null) {
-      field(g, "reviewScore", reviewScore);
-    }
+    ProductView.writeItemFields(g, title, image, price, brand, reviewScore);
     boolean gone = availability == Availability.NOT_FOUND;
     field(g, "addedAt", ts(addedAt));
     g.writeStringField("availability", (gone ? Availability.NOT_FOUND : Availability.STALE).name());
@@ -84,8 +77,7 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
 
   /** A field as Vert.x's own JSON encoding writes its value (null, string, number as stored). */
   private static void field(JsonGenerator g, String name, Object value) throws IOException {
-    g.writeFieldName(name);
-    JacksonCodec.encodeJson(value, g);
+    ProductView.field(g, name, value);
   }
 
   private void snapshot(JsonObject out) {

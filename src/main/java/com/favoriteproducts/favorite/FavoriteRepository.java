@@ -2,6 +2,7 @@ package com.favoriteproducts.favorite;
 
 import com.favoriteproducts.bus.FavoriteEvent;
 import com.favoriteproducts.bus.ProductView;
+import com.favoriteproducts.db.Repository;
 import com.favoriteproducts.webhook.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -25,7 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** SQL and row mapping for favorites. */
-public final class FavoriteRepository {
+public final class FavoriteRepository extends Repository {
 
   static final String COLS = "customer_id, product_id, added_at, title, brand, image, price, review_score, fetched_at";
 
@@ -33,27 +34,13 @@ public final class FavoriteRepository {
   public record Page(boolean customerExists, List<Favorite> rows) {
   }
 
-  /** Where single statements run: the pool, or a read client. */
-  private final SqlClient sql;
-  /** For transactions; null in a repository over a read client. */
-  private final Pool pool;
-
   public FavoriteRepository(Pool pool) {
-    this.sql = pool;
-    this.pool = pool;
+    super(pool);
   }
 
   /** Over a read client ({@code ReadPools}): single statements only, no method that needs a transaction. */
   public FavoriteRepository(SqlClient reads) {
-    this.sql = reads;
-    this.pool = reads instanceof Pool p ? p : null;
-  }
-
-  private Pool transactions() {
-    if (pool == null) {
-      throw new IllegalStateException("a repository over a read client runs no transaction");
-    }
-    return pool;
+    super(reads);
   }
 
   public Future<Favorite> find(UUID customerId, UUID productId) {

@@ -2,6 +2,7 @@ package com.favoriteproducts.favorite;
 
 import com.favoriteproducts.bus.JobReason;
 import com.favoriteproducts.bus.JobStatus;
+import com.favoriteproducts.db.Repository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -18,33 +19,19 @@ import java.util.Set;
 import java.util.UUID;
 
 /** SQL and row mapping for add jobs ({@code favorite_jobs}). */
-public final class JobRepository {
+public final class JobRepository extends Repository {
 
   static final String COLS = "id, customer_id, product_id, status, reason, attempts, created_at, updated_at, dead_at";
   /** How many columns {@link #COLS} names (a job read from the middle of a wider row: {@link #map(Row, int)}). */
   private static final int COL_COUNT = COLS.split(", ").length;
 
-  /** Where single statements run: the pool, or a read client. */
-  private final SqlClient sql;
-  /** For transactions; null in a repository over a read client. */
-  private final Pool pool;
-
   public JobRepository(Pool pool) {
-    this.sql = pool;
-    this.pool = pool;
+    super(pool);
   }
 
   /** Over a read client ({@code ReadPools}): single statements only, no method that needs a transaction. */
   public JobRepository(SqlClient reads) {
-    this.sql = reads;
-    this.pool = reads instanceof Pool p ? p : null;
-  }
-
-  private Pool transactions() {
-    if (pool == null) {
-      throw new IllegalStateException("a repository over a read client runs no transaction");
-    }
-    return pool;
+    super(reads);
   }
 
   public Future<Job> find(UUID id) {
