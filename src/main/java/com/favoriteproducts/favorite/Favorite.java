@@ -12,6 +12,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
+import static com.favoriteproducts.bus.ProductView.field;
+
 /** A stored favorite with the snapshot of the product taken when it was stored. */
 public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, String title, String brand, String image,
                        Double price, Double reviewScore, OffsetDateTime fetchedAt) {
@@ -73,11 +75,6 @@ public record Favorite(UUID customerId, UUID productId, OffsetDateTime addedAt, 
       field(g, "fetchedAt", ts(fetchedAt));
     }
     g.writeEndObject();
-  }
-
-  /** A field as Vert.x's own JSON encoding writes its value (null, string, number as stored). */
-  private static void field(JsonGenerator g, String name, Object value) throws IOException {
-    ProductView.field(g, name, value);
   }
 
   private void snapshot(JsonObject out) {

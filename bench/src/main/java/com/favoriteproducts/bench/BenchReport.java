@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Gathers what one {@code make bench} run left in {@code BENCH_WORK_DIR} (wrk summaries written by the Lua
@@ -287,20 +289,19 @@ final class BenchReport {
       + " server.\n\n");
 
     List<String> notes = new ArrayList<>();
-    List<String> wrkCpu = new ArrayList<>();
-    for (String mode : List.of("fixed", "pg")) {
-      JsonObject c = ceilings.getJsonObject(mode).getJsonObject("window", new JsonObject())
-        .getJsonObject("cpuMicrosPerRequest");
-      if (c != null) {
-        wrkCpu.add("ceiling " + mode + " " + us(c.getDouble("loadGenerator")));
-      }
-    }
+    Map<String, JsonObject> rows = new LinkedHashMap<>();
+    rows.put("ceiling fixed", ceilings.getJsonObject("fixed"));
+    rows.put("ceiling pg", ceilings.getJsonObject("pg"));
     for (Object o : out.getJsonArray("scenarios")) {
-      JsonObject c = ((JsonObject) o).getJsonObject("window", new JsonObject()).getJsonObject("cpuMicrosPerRequest");
-      if (c != null) {
-        wrkCpu.add(((JsonObject) o).getString("id") + " " + us(c.getDouble("loadGenerator")));
-      }
+      rows.put(((JsonObject) o).getString("id"), (JsonObject) o);
     }
+    List<String> wrkCpu = new ArrayList<>();
+    rows.forEach((label, row) -> {
+      JsonObject c = cpuPerRequest(row);
+      if (c != null) {
+        wrkCpu.add(label + " " + us(c.getDouble("loadGenerator")));
+      }
+    });
     if (!wrkCpu.isEmpty()) {
       notes.add("The load generator's (wrk's) CPU µs per request, on the same two cores: " + String.join(", ", wrkCpu)
         + ".");
@@ -315,8 +316,7 @@ final class BenchReport {
       if (statuses != null && !statuses.isEmpty()) {
         notes.add(String.format("Scenario %s statuses: %s.", s.getString("id"), statuses.encode()));
       }
-      JsonObject w = s.getJsonObject("window", new JsonObject());
-      JsonObject cpu = w.getJsonObject("cpuMicrosPerRequest");
+      JsonObject cpu = cpuPerRequest(s);
       if (s.getString("id").equals("3") && cpu != null) {
         notes.add(String.format(Locale.ROOT, "Scenario 3 CPU per accepted add (measured window): service %s µs,"
             + " PostgreSQL %s µs, RabbitMQ %s µs, Redis %s µs (work left queued at the end of the window is not in it).",
@@ -454,6 +454,11 @@ final class BenchReport {
       return "off";
     }
     return String.format(Locale.ROOT, "%.1f%%", 100 * cache.getDouble("hitRatio", 0.0));
+  }
+
+  /** A row's {@code window.cpuMicrosPerRequest}, or null when its window has none. */
+  private static JsonObject cpuPerRequest(JsonObject row) {
+    return row.getJsonObject("window", new JsonObject()).getJsonObject("cpuMicrosPerRequest");
   }
 
   static String us(Double v) {
