@@ -1,6 +1,8 @@
 package com.favoriteproducts;
 
 import com.favoriteproducts.bridge.BridgeVerticle;
+import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.LoopAffinity;
 import com.favoriteproducts.cluster.Nodes;
 import com.favoriteproducts.config.AppConfig;
 import com.favoriteproducts.config.BridgeConfig;
@@ -10,6 +12,7 @@ import com.favoriteproducts.config.HttpConfig;
 import com.favoriteproducts.config.JwtConfig;
 import com.favoriteproducts.config.PgConfig;
 import com.favoriteproducts.config.ReplicaConfig;
+import com.favoriteproducts.config.RuntimeConfig;
 import com.favoriteproducts.config.ShutdownConfig;
 import com.favoriteproducts.customer.CustomerVerticle;
 import com.favoriteproducts.db.Migrations;
@@ -23,6 +26,7 @@ import com.favoriteproducts.webhook.WebhooksVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import org.slf4j.Logger;
@@ -93,6 +97,13 @@ public final class Main {
       LOG.info("favorite-products started in {} ms: {} on HTTP port {}{}, {} transport",
         (System.nanoTime() - t0) / 1_000_000, deployments.keySet(), HttpConfig.from(config).port(),
         vertx.isClustered() ? " (clustered)" : "", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
+      LoopAffinity affinity = LoopAffinity.of(vertx);
+      if (affinity != null && deployments.containsKey(HTTP)) {
+        LOG.info("same-event-loop delivery (BUS_AFFINITY) on {} event loops; edge loops served: {}",
+          RuntimeConfig.from(config).eventLoops() > 0 ? RuntimeConfig.from(config).eventLoops()
+            : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE,
+          affinity.summary(List.of(Addresses.FAVORITES_LIST, Addresses.CUSTOMERS_GET, Addresses.FAVORITES_ADD)));
+      }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down (timeout {} ms)", shutdownTimeout);
         try {

@@ -30,6 +30,10 @@ public final class BusHandlers {
   private final Logger log;
   private final Function<Throwable, BusFailure> unexpected;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  /** Same-loop delivery's registry (null when BUS_AFFINITY is off) and the routes this instance announced in it. */
+  private final LoopAffinity affinity;
+  private final Map<String, String> announced = new HashMap<>();
+  private boolean draining;
   /** Per address, the last WARN about a dependency being unavailable and how many were left out since (one loop). */
   private final Map<String, long[]> unavailableLogged = new HashMap<>();
   /** A dependency that is down fails every request: one WARN per address per this many ms says it, not one each. */
@@ -40,10 +44,28 @@ public final class BusHandlers {
     this.vertx = vertx;
     this.log = log;
     this.unexpected = unexpected;
+    this.affinity = LoopAffinity.of(vertx);
   }
 
+  /**
+   * Registers {@code handler} on {@code address}; on an event loop with same-loop delivery on ({@link LoopAffinity}),
+   * also on the node-local {@code <address>@<thread>}, announced once registered, so that the edge of this loop
+   * reaches this instance without crossing threads.
+   */
   public BusHandlers on(String address, Function<Message<JsonObject>, Future<?>> handler) {
     consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> handle(address, msg, handler)));
+    String local = affinity == null ? null : LoopAffinity.localAddress(address);
+    if (local != null) {
+      Thread loop = Thread.currentThread();
+      MessageConsumer<JsonObject> near = vertx.eventBus().localConsumer(local, msg -> handle(address, msg, handler));
+      consumers.add(near);
+      near.completion().onSuccess(v -> {
+        if (!draining) {
+          affinity.add(address, local, loop);
+          announced.put(address, local);
+        }
+      });
+    }
     return this;
   }
 
@@ -58,6 +80,10 @@ public final class BusHandlers {
    * caller closes its pools and clients.
    */
   public Future<Void> drain(long drainMs) {
+    // The same-loop routes first, so that the edge sends to the shared addresses (other instances, other nodes).
+    draining = true;
+    announced.forEach(affinity::remove);
+    announced.clear();
     Future<Void> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
     return drainMs <= 0 ? unregistered : unregistered.compose(v -> vertx.timer(drainMs)).mapEmpty();
   }

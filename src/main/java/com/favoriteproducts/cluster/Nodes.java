@@ -1,6 +1,7 @@
 package com.favoriteproducts.cluster;
 
 import com.favoriteproducts.bus.BusFailure;
+import com.favoriteproducts.bus.LoopAffinity;
 import com.favoriteproducts.config.ClusterConfig;
 import com.favoriteproducts.config.EventBusTlsConfig;
 import com.favoriteproducts.config.MetricsConfig;
@@ -57,7 +58,16 @@ public final class Nodes {
   }
 
   public static Future<Vertx> build(JsonObject config) {
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(RuntimeConfig.from(config).nativeTransport());
+    RuntimeConfig runtime;
+    try {
+      runtime = RuntimeConfig.from(config);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(runtime.nativeTransport());
+    if (runtime.eventLoops() > 0) {
+      options.setEventLoopPoolSize(runtime.eventLoops());
+    }
     var builder = Vertx.builder();
     MetricsConfig metrics = MetricsConfig.from(config);
     if (metrics.enabled()) {
@@ -89,7 +99,7 @@ public final class Nodes {
       }
       Vertx vertx = builder.with(options).build();
       tracing.register(vertx);
-      return Future.succeededFuture(withCodecs(vertx));
+      return Future.succeededFuture(withCodecs(vertx, runtime));
     }
     options.getEventBusOptions().setHost(cluster.eventbusHost()).setPort(cluster.eventbusPort());
     if (!cluster.eventbusPublicHost().isEmpty()) {
@@ -99,7 +109,7 @@ public final class Nodes {
       mutualTls(options.getEventBusOptions(), tls);
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
-    return builder.with(options).withClusterManager(manager).buildClustered().map(Nodes::withCodecs)
+    return builder.with(options).withClusterManager(manager).buildClustered().map(v -> withCodecs(v, runtime))
       .onSuccess(v -> {
         tracing.register(v);
         CLUSTER_MANAGERS.put(v, manager);
@@ -136,9 +146,12 @@ public final class Nodes {
       tls.pemIdentity() ? tls.cert() : tls.keystore(), tls.pemTrust() ? tls.ca() : tls.truststore());
   }
 
-  private static Vertx withCodecs(Vertx vertx) {
+  private static Vertx withCodecs(Vertx vertx, RuntimeConfig runtime) {
     BusFailure.registerCodec(vertx);
     LogContext.install(vertx);
+    if (runtime.busAffinity()) {
+      LoopAffinity.install(vertx);
+    }
     return vertx;
   }
 

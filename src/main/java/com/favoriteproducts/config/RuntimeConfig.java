@@ -3,16 +3,25 @@ package com.favoriteproducts.config;
 import io.vertx.core.json.JsonObject;
 
 import static com.favoriteproducts.config.AppConfig.bool;
+import static com.favoriteproducts.config.AppConfig.integer;
 
 /**
  * How the Vert.x instance itself runs.
  *
  * @param nativeTransport NATIVE_TRANSPORT: use Netty's native epoll transport when it is available (Linux x86_64;
  *                        elsewhere, or when it fails to load, Vert.x falls back to NIO and says so at start)
+ * @param eventLoops      EVENT_LOOPS: the event-loop threads of this node; 0 (the default) means Vert.x's default,
+ *                        twice the cores
+ * @param busAffinity     BUS_AFFINITY: same-event-loop delivery of the edge's event-bus requests
+ *                        ({@link com.favoriteproducts.bus.LoopAffinity}); default true
  */
-public record RuntimeConfig(boolean nativeTransport) {
+public record RuntimeConfig(boolean nativeTransport, int eventLoops, boolean busAffinity) {
 
   public static RuntimeConfig from(JsonObject c) {
-    return new RuntimeConfig(bool(c, "NATIVE_TRANSPORT", true));
+    int loops = integer(c, "EVENT_LOOPS", 0);
+    if (loops < 0) {
+      throw new IllegalArgumentException("configuration EVENT_LOOPS must be 0 (Vert.x's default) or more, got " + loops);
+    }
+    return new RuntimeConfig(bool(c, "NATIVE_TRANSPORT", true), loops, bool(c, "BUS_AFFINITY", true));
   }
 }

@@ -2,12 +2,15 @@ package com.favoriteproducts.http;
 
 import com.favoriteproducts.bus.Addresses;
 import com.favoriteproducts.bus.BusFailure;
+import com.favoriteproducts.bus.LoopAffinity;
 import com.favoriteproducts.logging.LogContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -22,12 +25,20 @@ public final class Bus {
   private final Vertx vertx;
   private final DeliveryOptions options;
   private final DeliveryOptions bytesOptions;
+  /** The same, for a same-loop address ({@link LoopAffinity}): node-local, no lookup of the cluster's consumers. */
+  private final DeliveryOptions localOptions;
+  private final DeliveryOptions localBytesOptions;
+  /** Same-loop delivery's registry; null when BUS_AFFINITY is off. */
+  private final LoopAffinity affinity;
 
   public Bus(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
     this.bytesOptions = new DeliveryOptions().setSendTimeout(timeoutMs)
       .addHeader(Addresses.REPLY_AS, Addresses.REPLY_AS_JSON_BYTES);
+    this.localOptions = new DeliveryOptions(options).setLocalOnly(true);
+    this.localBytesOptions = new DeliveryOptions(bytesOptions).setLocalOnly(true);
+    this.affinity = LoopAffinity.of(vertx);
   }
 
   /** How long a request waits for its reply (EVENTBUS_TIMEOUT_MS). */
@@ -36,7 +47,7 @@ public final class Bus {
   }
 
   public Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, LogContext.withRequestId(options)).map(m -> m.body());
+    return send(address, body, options, localOptions).map(m -> (JsonObject) m.body());
   }
 
   /**
@@ -44,8 +55,27 @@ public final class Bus {
    * is: a JsonObject reply (a verticle that does not know the header) is encoded here.
    */
   public Future<Buffer> requestJsonBytes(String address, JsonObject body) {
-    return vertx.eventBus().request(address, body, LogContext.withRequestId(bytesOptions)).map(m -> m.body() instanceof Buffer b ? b
+    return send(address, body, bytesOptions, localBytesOptions).map(m -> m.body() instanceof Buffer b ? b
       : ((JsonObject) m.body()).toBuffer());
+  }
+
+  /**
+   * To the consumer of {@code address} on this event loop when there is one ({@link LoopAffinity}), else (or when it
+   * has gone: NO_HANDLERS, and the route is forgotten) to the shared address.
+   */
+  private Future<Message<Object>> send(String address, JsonObject body, DeliveryOptions shared,
+                                       DeliveryOptions local) {
+    String near = affinity == null ? null : affinity.route(address);
+    if (near == null) {
+      return vertx.eventBus().request(address, body, LogContext.withRequestId(shared));
+    }
+    return vertx.eventBus().request(near, body, LogContext.withRequestId(local)).recover(err -> {
+      if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+        affinity.remove(address, near);
+        return vertx.eventBus().request(address, body, LogContext.withRequestId(shared));
+      }
+      return Future.failedFuture(err);
+    });
   }
 
   public Future<JsonObject> request(String address, JsonObject body, DeliveryOptions opts) {

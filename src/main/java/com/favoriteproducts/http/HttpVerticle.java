@@ -6,6 +6,7 @@ import com.favoriteproducts.auth.Denylist;
 import com.favoriteproducts.logging.LogContext;
 import com.favoriteproducts.auth.TokenIssuer;
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.LoopAffinity;
 import com.favoriteproducts.config.HttpConfig;
 import com.favoriteproducts.config.JobsConfig;
 import com.favoriteproducts.config.JwtConfig;
@@ -90,6 +91,10 @@ public class HttpVerticle extends VerticleBase {
     admission = new Admission(vertx, RedisConfig.from(config).options(), RateLimitConfig.from(config),
       AppMetrics.from(config));
     Bus bus = new Bus(vertx, http.eventbusTimeoutMs());
+    LoopAffinity affinity = LoopAffinity.of(vertx);
+    if (affinity != null) {
+      affinity.edge();
+    }
     ConnectionGuard guard = new ConnectionGuard(vertx, http, AppMetrics.from(config));
 
     // A cached page never outlives the freshness of the product data in it (PRODUCTS_CACHE_TTL_SECONDS).
