@@ -78,6 +78,7 @@ public final class Main {
       }
       // Refused here, before Vert.x: TLS on with missing or unreadable key, certificate or CA.
       com.favoriteproducts.config.EventBusTlsConfig.from(config);
+      RuntimeConfig.from(config); // EVENT_LOOPS
     } catch (RuntimeException e) {
       LOG.error("bad configuration: {}", e.getMessage());
       System.exit(2);

@@ -51,10 +51,24 @@ public final class LoopAffinity implements Shareable {
     return map.get(KEY);
   }
 
+  /** What separates an address from the event loop in a same-loop address. */
+  private static final String SEPARATOR = "@";
+  /** The names Vert.x gives its event-loop threads. */
+  private static final String LOOP_PREFIX = "vert.x-eventloop-thread-";
+
   /** The node-local address that serves {@code address} on the event loop of the current context; null if none. */
   public static String localAddress(String address) {
     Context ctx = Vertx.currentContext();
-    return ctx != null && ctx.isEventLoopContext() ? address + "@" + Thread.currentThread().getName() : null;
+    return ctx != null && ctx.isEventLoopContext() ? address + SEPARATOR + Thread.currentThread().getName() : null;
+  }
+
+  /** The address a same-loop address serves ({@code favorites.list} for {@code favorites.list@vert.x-eventloop-thread-0}); any other as it is. */
+  public static String logical(String address) {
+    if (address == null) {
+      return null;
+    }
+    int at = address.lastIndexOf(SEPARATOR + LOOP_PREFIX);
+    return at < 0 ? address : address.substring(0, at);
   }
 
   /** Records that a consumer of {@code address} listens on {@code local} on event loop {@code loop}. */

@@ -12,6 +12,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,9 +80,12 @@ public final class Tracing {
     return sdk != null;
   }
 
-  /** Vert.x's tracer over this SDK; only when {@link #on()}. */
-  public OpenTelemetryTracingFactory factory() {
-    return new OpenTelemetryTracingFactory(otel);
+  /**
+   * Vert.x's tracer over this SDK, with event-bus spans named by their logical address
+   * ({@link LogicalAddressTracer}); only when {@link #on()}.
+   */
+  public VertxTracerFactory factory() {
+    return LogicalAddressTracer.factory(new OpenTelemetryTracingFactory(otel));
   }
 
   /**

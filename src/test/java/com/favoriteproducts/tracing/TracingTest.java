@@ -44,7 +44,10 @@ class TracingTest {
     .put("OTEL_SERVICE_NAME", "favorite-products-test")
     .put("OTEL_BSP_SCHEDULE_DELAY", "100")
     .put("JOBS_RETRY_DELAYS_MS", "200,400").put("JOBS_SWEEP_INTERVAL_MS", 500)
-    .put("PRODUCTS_BREAKER_RESET_MS", 300));
+    .put("PRODUCTS_BREAKER_RESET_MS", 300)
+    // one loop per instance: the edge's requests take the same-loop addresses (LoopAffinity), and their spans must
+    // still name the address the request is for
+    .put("EVENT_LOOPS", Runtime.getRuntime().availableProcessors()));
   @RegisterExtension
   @Order(2)
   static final FavoritesClient api = FavoritesClient.perClass(app);
