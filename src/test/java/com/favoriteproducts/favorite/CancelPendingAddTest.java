@@ -1,6 +1,7 @@
 package com.favoriteproducts.favorite;
 
 import com.favoriteproducts.bus.Addresses;
+import com.favoriteproducts.bus.LoopAffinity;
 import com.favoriteproducts.support.Eventually;
 import com.favoriteproducts.support.FavoritesClient;
 import com.favoriteproducts.support.TestApp;
@@ -38,12 +39,13 @@ class CancelPendingAddTest {
 
   /**
    * A PUT with Prefer: wait for the pending job {@code jobId}, answered later; returns once the request listens for the
-   * job's completion (the edge reads the job on the bus right after registering its listener: seen by an interceptor).
+   * job's completion (the edge reads the job on the bus right after registering its listener: seen by an interceptor,
+   * by the logical address, since the edge may send to the same-loop {@code jobs.get@<thread>}).
    */
   private static Future<HttpResponse<Buffer>> waitingAdd(String customerId, String productId, String jobId) {
     Promise<Void> listening = Promise.promise();
     Handler<DeliveryContext<Object>> seen = ctx -> {
-      if (Addresses.JOBS_GET.equals(ctx.message().address()) && ctx.body() instanceof JsonObject b
+      if (Addresses.JOBS_GET.equals(LoopAffinity.logical(ctx.message().address())) && ctx.body() instanceof JsonObject b
         && jobId.equals(b.getString("jobId"))) {
         listening.tryComplete();
       }
