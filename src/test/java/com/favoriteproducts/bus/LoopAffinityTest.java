@@ -123,8 +123,8 @@ class LoopAffinityTest {
   void staleRoute() {
     start(new JsonObject().put("EVENT_LOOPS", 2));
     Context first = Caller.CONTEXTS.get(0);
-    String firstLoop = onContext(first, () -> Thread.currentThread().getName());
-    Thread loop = Echo.BY_LOOP.keySet().stream().filter(t -> t.getName().equals(firstLoop)).findFirst().orElseThrow();
+    Thread loop = loopOf(first);
+    String firstLoop = loop.getName();
     LoopAffinity affinity = LoopAffinity.of(vertx);
     assertThat(onContext(first, () -> affinity.route(ADDRESS))).isEqualTo(ADDRESS + "@" + firstLoop);
     // As if the consumer of that loop had gone without withdrawing its route (a verticle that failed).
@@ -132,6 +132,12 @@ class LoopAffinityTest {
     Map<String, List<String>> served = served(10);
     assertThat(served.get(firstLoop)).hasSize(10);
     assertThat(onContext(first, () -> affinity.route(ADDRESS))).isNull();
+  }
+
+  /** The event-loop thread of {@code ctx}, as the Echo instance on it recorded it. */
+  private static Thread loopOf(Context ctx) {
+    String name = onContext(ctx, () -> Thread.currentThread().getName());
+    return Echo.BY_LOOP.keySet().stream().filter(t -> t.getName().equals(name)).findFirst().orElseThrow();
   }
 
   private static <T> T onContext(Context ctx, java.util.function.Supplier<T> what) {
@@ -143,8 +149,8 @@ class LoopAffinityTest {
   void drained() {
     start(new JsonObject().put("EVENT_LOOPS", 2));
     Context first = Caller.CONTEXTS.get(0);
-    String firstLoop = onContext(first, () -> Thread.currentThread().getName());
-    Thread loop = Echo.BY_LOOP.keySet().stream().filter(t -> t.getName().equals(firstLoop)).findFirst().orElseThrow();
+    Thread loop = loopOf(first);
+    String firstLoop = loop.getName();
     // drain runs on the instance's own context (its event loop), as the verticle's stop does
     await(Future.<Void>future(p -> first.runOnContext(v -> Echo.BY_LOOP.get(loop).drain(0).onComplete(ar -> p.complete()))));
     assertThat(onContext(first, () -> LoopAffinity.of(vertx).route(ADDRESS))).isNull();
