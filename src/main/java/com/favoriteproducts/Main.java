@@ -26,7 +26,6 @@ import com.favoriteproducts.webhook.WebhooksVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import org.slf4j.Logger;
@@ -101,8 +100,7 @@ public final class Main {
       LoopAffinity affinity = LoopAffinity.of(vertx);
       if (affinity != null && deployments.containsKey(HTTP)) {
         LOG.info("same-event-loop delivery (BUS_AFFINITY) on {} event loops; edge loops served: {}",
-          RuntimeConfig.from(config).eventLoops() > 0 ? RuntimeConfig.from(config).eventLoops()
-            : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE,
+          RuntimeConfig.from(config).eventLoopThreads(),
           affinity.summary(List.of(Addresses.FAVORITES_LIST, Addresses.CUSTOMERS_GET, Addresses.FAVORITES_ADD)));
       }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

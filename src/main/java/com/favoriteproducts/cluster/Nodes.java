@@ -64,10 +64,8 @@ public final class Nodes {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(runtime.nativeTransport());
-    if (runtime.eventLoops() > 0) {
-      options.setEventLoopPoolSize(runtime.eventLoops());
-    }
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(runtime.nativeTransport())
+      .setEventLoopPoolSize(runtime.eventLoopThreads());
     var builder = Vertx.builder();
     MetricsConfig metrics = MetricsConfig.from(config);
     if (metrics.enabled()) {

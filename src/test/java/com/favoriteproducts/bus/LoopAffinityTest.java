@@ -3,12 +3,14 @@ package com.favoriteproducts.bus;
 import com.favoriteproducts.cluster.Nodes;
 import com.favoriteproducts.config.RuntimeConfig;
 import com.favoriteproducts.http.Bus;
+import com.favoriteproducts.support.TestApp;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -159,12 +161,17 @@ class LoopAffinityTest {
   }
 
   @Test
-  @DisplayName("EVENT_LOOPS sets the event-loop threads (0: Vert.x's default); a negative value is refused")
+  @DisplayName("EVENT_LOOPS sets the event-loop threads (0: one per core with BUS_AFFINITY, else Vert.x's default); a negative value is refused")
   void config() {
     assertThatThrownBy(() -> RuntimeConfig.from(new JsonObject().put("EVENT_LOOPS", -1)))
       .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EVENT_LOOPS");
-    assertThat(RuntimeConfig.from(new JsonObject()).eventLoops()).isZero();
-    assertThat(RuntimeConfig.from(new JsonObject()).busAffinity()).isTrue();
+    RuntimeConfig defaults = RuntimeConfig.from(new JsonObject());
+    assertThat(defaults.eventLoops()).isZero();
+    assertThat(defaults.busAffinity()).isTrue();
+    assertThat(defaults.eventLoopThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(RuntimeConfig.from(new JsonObject().put("BUS_AFFINITY", false)).eventLoopThreads())
+      .isEqualTo(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+    assertThat(RuntimeConfig.from(new JsonObject().put("EVENT_LOOPS", 5)).eventLoopThreads()).isEqualTo(5);
     vertx = await(Nodes.build(new JsonObject().put("EVENT_LOOPS", 3).put("METRICS_ENABLED", false)));
     await(vertx.deployVerticle(Caller::new, new DeploymentOptions().setInstances(6)));
     Set<String> threads = ConcurrentHashMap.newKeySet();
@@ -175,5 +182,20 @@ class LoopAffinityTest {
       })));
     }
     assertThat(threads).hasSize(3);
+  }
+
+  @Test
+  @DisplayName("defaults: the service with one instance per core of the edge, customers and favorites serves every edge loop same-loop")
+  void defaultsServeEveryEdgeLoop() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    JsonObject config = TestApp.defaultConfig().put("HTTP_INSTANCES", cores).put("CUSTOMERS_INSTANCES", cores)
+      .put("FAVORITES_INSTANCES", cores).put("PG_POOL_SIZE", 1).put("METRICS_ENABLED", false); // 2 connections per instance
+    assertThat(config.containsKey("EVENT_LOOPS")).isFalse();
+    try (TestApp app = TestApp.start(config)) {
+      String summary = LoopAffinity.of(app.vertx)
+        .summary(List.of(Addresses.FAVORITES_LIST, Addresses.CUSTOMERS_GET, Addresses.FAVORITES_ADD));
+      assertThat(summary).isEqualTo(Addresses.FAVORITES_LIST + " " + cores + "/" + cores + ", "
+        + Addresses.CUSTOMERS_GET + " " + cores + "/" + cores + ", " + Addresses.FAVORITES_ADD + " " + cores + "/" + cores);
+    }
   }
 }
